@@ -1,0 +1,40 @@
+// The reporter interface: optional hooks, one per event kind (vitest's reporters are the model).
+import type { RunEvent, RunEventKind } from '../engine/types.js';
+
+const HOOKS = {
+  'run-start': 'onRunStart',
+  progress: 'onProgress',
+  'step-start': 'onStepStart',
+  'block-start': 'onBlockStart',
+  'block-output': 'onBlockOutput',
+  'block-end': 'onBlockEnd',
+  'step-end': 'onStepEnd',
+  'cleanup-start': 'onCleanupStart',
+  'cleanup-end': 'onCleanupEnd',
+  'run-end': 'onRunEnd',
+} as const satisfies Record<RunEventKind, string>;
+
+type HookOf<K extends RunEventKind> = (typeof HOOKS)[K];
+
+export type Reporter = { readonly name?: string } & {
+  [K in RunEventKind as HookOf<K>]?: (event: Extract<RunEvent, { kind: K }>) => void | Promise<void>;
+};
+
+export interface ReporterOptions {
+  /** Where a file reporter writes (junit, json). */
+  outputFile?: string;
+  /** Injected for tests; defaults to process.stdout. */
+  stream?: NodeJS.WritableStream;
+  isTTY?: boolean;
+  color?: boolean;
+  /** Environment (GITHUB_ACTIONS, CI, NO_COLOR); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Deliver one event to every reporter that has a hook for it. */
+export async function dispatch(reporters: readonly Reporter[], event: RunEvent): Promise<void> {
+  const hook = HOOKS[event.kind];
+  await Promise.all(
+    reporters.map((r) => (r[hook] as ((e: RunEvent) => void | Promise<void>) | undefined)?.call(r, event)),
+  );
+}
