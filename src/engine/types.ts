@@ -162,3 +162,32 @@ export type Executor<B extends Block> = (block: B, ctx: ExecContext) => Promise<
 
 /** One executor per block kind; a new kind without one is a compile error. */
 export type Executors = { [K in BlockKind]: Executor<Extract<Block, { kind: K }>> };
+
+/** Options of `runLab` (src/engine/runner.ts). The CLI maps its flags onto these. */
+export interface RunOptions {
+  /** Overrides of the lab's vars (`--var K=V`). */
+  vars?: Record<string, string>;
+  /** Start at this step (slug, title or 1-based number); earlier steps are skipped. */
+  from?: string;
+  /** Run only this step. */
+  only?: string;
+  /** Go on after a failed step. */
+  keepGoing?: boolean;
+  /** false = `--no-cleanup` (undos stay in the journal for `kubelab cleanup`). Default true. */
+  cleanup?: boolean;
+  /** Run only `verify` blocks (grading, a learner's check). */
+  verifyOnly?: boolean;
+  reporters?: import('../report/types.js').Reporter[];
+  /** Abort with reason 'SIGINT' or 'SIGTERM': the runner stops, runs cleanup, reports `interrupted`. */
+  signal?: AbortSignal;
+  /** Where journals live. Default: $KUBELAB_STATE_DIR or ${XDG_STATE_HOME:-~/.local/state}/kubelab. */
+  stateDir?: string;
+  /** Start even though a journal of an unfinished run exists. */
+  force?: boolean;
+  /** Cluster provider options (`--reuse`, `--keep`, `--context`, node image). */
+  cluster?: Omit<import('../cluster/types.js').ProviderOptions, 'stateDir' | 'signal' | 'progress'>;
+  /** Replace executors (tests). */
+  executors?: Partial<Executors>;
+  /** Working directory of the shell session (default: the lab file's directory). */
+  cwd?: string;
+}
