@@ -1,0 +1,21 @@
+// A kind node container, reached with `docker exec`.
+import type { NodeRef } from '../engine/types.js';
+import { CommandNodeAccess } from './command-node.js';
+
+export class DockerNodeAccess extends CommandNodeAccess {
+  readonly ref: NodeRef;
+  constructor(
+    readonly name: string,
+    readonly container: string = name,
+    private readonly docker: string = process.env.KUBELAB_DOCKER || 'docker',
+  ) {
+    super();
+    this.ref = { transport: 'docker', container };
+  }
+  describe(): string {
+    return `container ${this.container}`;
+  }
+  protected async wrap(argv: string[], withInput: boolean): Promise<string[]> {
+    return [this.docker, 'exec', ...(withInput ? ['-i'] : []), this.container, ...argv];
+  }
+}
