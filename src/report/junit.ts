@@ -1,0 +1,144 @@
+// JUnit XML: one <testsuite> per lab, one <testcase> per step (classname = lab id, name = step
+// title), failures with the message and the diff, the blocks' stdout/stderr as system-out/err.
+// Cleanup is one more testcase named `cleanup`; a run-level error (cluster setup, a bad lab) is a
+// testcase named `run`. Rewritten after every lab, so several labs share one file.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { BlockResult, RunReport, StepReport } from '../engine/types.js';
+import { formatPos, UsageError } from '../errors.js';
+import type { Reporter, ReporterOptions } from './types.js';
+import { attrs, xmlText } from './xml.js';
+
+export function createJunitReporter(opts: ReporterOptions = {}): Reporter {
+  const file = opts.outputFile;
+  if (!file) throw new UsageError('usage', 'the junit reporter needs an output file', { hint: 'use --junit FILE' });
+  const reports: RunReport[] = [];
+  return {
+    name: 'junit',
+    async onRunEnd(e) {
+      reports.push(e.report);
+      await writeAtomic(file, renderJunit(reports));
+    },
+  };
+}
+
+export async function writeAtomic(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+export function renderJunit(reports: readonly RunReport[]): string {
+  const suites = reports.map(renderSuite);
+  const total = (f: (s: SuiteCounts) => number) => suites.reduce((n, s) => n + f(s.counts), 0);
+  const time = reports.reduce((n, r) => n + r.durationMs, 0);
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<testsuites${attrs({ name: 'kubelab', tests: total((c) => c.tests), failures: total((c) => c.failures), errors: total((c) => c.errors), skipped: total((c) => c.skipped), time: seconds(time) })}>\n` +
+    suites.map((s) => s.xml).join('') +
+    '</testsuites>\n'
+  );
+}
+
+interface SuiteCounts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function renderSuite(report: RunReport): { xml: string; counts: SuiteCounts } {
+  const cases: string[] = [];
+  const counts: SuiteCounts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const classname = report.lab.id;
+  const file = report.lab.file;
+
+  if (report.error) {
+    counts.tests++;
+    counts.errors++;
+    const where = report.error.pos ? `${formatPos(report.error.pos)}: ` : '';
+    const body = `${where}${report.error.message}${report.error.hint ? `\nhint: ${report.error.hint}` : ''}`;
+    cases.push(
+      `    <testcase${attrs({ classname, name: 'run', file, time: '0.000' })}>\n` +
+        `      <error${attrs({ message: report.error.message, type: report.error.code })}>${xmlText(body)}</error>\n` +
+        '    </testcase>\n',
+    );
+  }
+
+  for (const step of report.steps) {
+    counts.tests++;
+    cases.push(renderStep(step, classname, file, counts));
+  }
+
+  if (report.cleanup.length > 0) {
+    counts.tests++;
+    const failed = report.cleanup.filter((c) => c.status === 'failed');
+    const time = report.cleanup.reduce((n, c) => n + c.durationMs, 0);
+    let inner = '';
+    if (failed.length > 0) {
+      counts.failures++;
+      const message = `${failed.length} of ${report.cleanup.length} cleanup actions failed: ${failed.map((c) => c.label).join('; ')}`;
+      const body = failed
+        .map((c) => [`${c.label}${c.pos ? ` (${formatPos(c.pos)})` : ''}: ${c.message ?? 'failed'}`, c.output ?? ''].filter(Boolean).join('\n'))
+        .join('\n\n');
+      inner += `      <failure${attrs({ message, type: 'cleanup' })}>${xmlText(body)}</failure>\n`;
+    }
+    const log = report.cleanup.map((c) => `${c.status === 'passed' ? 'ok' : 'FAILED'} ${c.label}${c.output ? `\n${c.output}` : ''}`).join('\n');
+    inner += `      <system-out>${xmlText(log)}</system-out>\n`;
+    cases.push(`    <testcase${attrs({ classname, name: 'cleanup', file, time: seconds(time) })}>\n${inner}    </testcase>\n`);
+  }
+
+  const xml =
+    `  <testsuite${attrs({
+      name: report.lab.title,
+      id: report.lab.id,
+      file,
+      tests: counts.tests,
+      failures: counts.failures,
+      errors: counts.errors,
+      skipped: counts.skipped,
+      time: seconds(report.durationMs),
+      timestamp: report.startedAt,
+    })}>\n` +
+    `    <properties>\n` +
+    `      <property${attrs({ name: 'runId', value: report.runId })}/>\n` +
+    `      <property${attrs({ name: 'status', value: report.status })}/>\n` +
+    `      <property${attrs({ name: 'kubelab', value: report.kubelab })}/>\n` +
+    `    </properties>\n` +
+    cases.join('') +
+    '  </testsuite>\n';
+  return { xml, counts };
+}
+
+function blockFailureText(b: BlockResult): string {
+  const lines = [`${formatPos(b.pos)} ${b.id}: ${b.message ?? b.status}`, `$ ${b.command}`];
+  if (b.diff) lines.push('', b.diff.replace(/\n$/, ''));
+  else if (b.output) lines.push('', b.output.replace(/\n$/, ''));
+  if (b.hint) lines.push('', `hint: ${b.hint}`);
+  return lines.join('\n');
+}
+
+function renderStep(step: StepReport, classname: string, file: string, counts: SuiteCounts): string {
+  let inner = '';
+  const bad = step.blocks.filter((b) => b.status === 'failed' || b.status === 'error');
+  if (step.status === 'skipped') {
+    counts.skipped++;
+    inner += '      <skipped/>\n';
+  } else if (step.status === 'failed' || step.status === 'error') {
+    const tag = step.status === 'failed' ? 'failure' : 'error';
+    if (tag === 'failure') counts.failures++;
+    else counts.errors++;
+    const first = bad[0];
+    const message = first ? `${formatPos(first.pos)}: ${first.message ?? `${first.id} ${first.status}`}` : `step ${step.status}`;
+    inner += `      <${tag}${attrs({ message, type: first?.timedOut ? 'timeout' : first?.diff ? 'output-mismatch' : step.status })}>${xmlText(bad.map(blockFailureText).join('\n\n'))}</${tag}>\n`;
+  }
+  const ran = step.blocks.filter((b) => b.status !== 'skipped');
+  const out = ran.map((b) => `$ ${b.command}\n${b.stdout}`).join('\n');
+  const err = ran.filter((b) => b.stderr !== '').map((b) => `$ ${b.command}\n${b.stderr}`).join('\n');
+  if (out) inner += `      <system-out>${xmlText(out)}</system-out>\n`;
+  if (err) inner += `      <system-err>${xmlText(err)}</system-err>\n`;
+  return `    <testcase${attrs({ classname, name: step.title, file, line: step.pos.line, time: seconds(step.durationMs) })}>\n${inner}    </testcase>\n`;
+}

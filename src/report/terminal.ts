@@ -1,0 +1,199 @@
+// The default reporter: live progress on a TTY (one spinner line), plain lines otherwise (or when
+// CI=true). Failures are shown in full: where (lab.md:42), why, the diff and the output's tail.
+import type { BlockResult, CleanupResult, RunReport } from '../engine/types.js';
+import { formatPos } from '../errors.js';
+import type { Reporter, ReporterOptions } from './types.js';
+import { colorEnabled, paintDiff, painter, type Paint } from './color.js';
+import { describeBlock } from './describe.js';
+import { formatDuration, oneLine, printable, summaryCounts, tailLines } from './format.js';
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const TAIL = 20;
+
+export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
+  const stream = opts.stream ?? process.stdout;
+  const env = opts.env ?? process.env;
+  const isTTY = opts.isTTY ?? (stream as { isTTY?: boolean }).isTTY === true;
+  const liveMode = isTTY && env.CI !== 'true' && env.CI !== '1';
+  const paint = painter(colorEnabled({ color: opts.color, isTTY, env }));
+  const live = new LiveLine(stream, liveMode, paint);
+  let stepLabel = '';
+
+  return {
+    name: 'terminal',
+    onRunStart(e) {
+      live.write(`${paint('bold', e.lab.title)} ${paint('dim', `(${e.lab.file}, ${e.total} steps)`)}\n`);
+    },
+    onProgress(e) {
+      if (liveMode) live.update(stepLabel, e.message);
+      else live.write(paint('dim', `  · ${e.message}`) + '\n');
+    },
+    onStepStart(e) {
+      stepLabel = `[${e.index + 1}/${e.total}] ${e.step.title}`;
+      if (liveMode) live.start(stepLabel);
+      else live.write(`${stepLabel} …\n`);
+    },
+    onBlockStart(e) {
+      live.update(stepLabel, oneLine(describeBlock(e.block), 60));
+    },
+    onBlockEnd(e) {
+      if (e.result.status === 'failed' || e.result.status === 'error') live.write(formatBlockFailure(e.result, paint));
+    },
+    onStepEnd(e) {
+      live.stop();
+      const r = e.report;
+      const mark =
+        r.status === 'passed'
+          ? paint('green', '✓')
+          : r.status === 'skipped'
+            ? paint('dim', '– skipped')
+            : r.status === 'failed'
+              ? paint('red', '✗')
+              : paint('red', '✗ error');
+      const time = r.status === 'skipped' ? '' : ` ${paint('dim', formatDuration(r.durationMs))}`;
+      live.write(`${stepLabel} … ${mark}${time}\n`);
+      stepLabel = '';
+    },
+    onCleanupStart(e) {
+      if (e.count > 0) live.write(`${paint('bold', 'cleanup')} ${paint('dim', `(${e.count})`)}\n`);
+      if (liveMode) live.start('cleanup');
+    },
+    onCleanupEnd(e) {
+      live.write(formatCleanup(e.result, paint));
+    },
+    onRunEnd(e) {
+      live.stop();
+      live.write(formatSummary(e.report, paint));
+    },
+  };
+}
+
+function indent(text: string, prefix = '    '): string {
+  return text
+    .split('\n')
+    .map((l) => (l === '' ? l : prefix + l))
+    .join('\n');
+}
+
+export function formatBlockFailure(r: BlockResult, paint: Paint): string {
+  const out: string[] = [];
+  const where = formatPos(r.pos);
+  out.push(`  ${paint('red', '✗')} ${paint('bold', where)} ${paint('dim', r.name ? `${r.id} (${r.name})` : r.id)}`);
+  out.push(indent(paint('dim', `$ ${oneLine(r.command, 100)}`)));
+  const reason = r.message ?? (r.timedOut ? 'timed out' : r.diff ? 'output differs from the expected output' : `exit code ${String(r.exitCode)}`);
+  out.push(indent(paint('red', reason)));
+  if (r.diff) {
+    const at = r.expectedPos ? ` (${formatPos(r.expectedPos)})` : '';
+    out.push(indent(paint('dim', `expected${at} vs actual:`)));
+    out.push(indent(paintDiff(printable(r.diff.replace(/\n$/, '')), paint), '      '));
+  }
+  const { lines, omitted } = tailLines(printable(r.output), TAIL);
+  if (lines.length > 0) {
+    out.push(indent(paint('dim', omitted > 0 ? `output (last ${lines.length} of ${lines.length + omitted} lines):` : 'output:')));
+    out.push(lines.map((l) => `      ${paint('dim', '│')} ${l}`).join('\n'));
+  }
+  if (r.hint) out.push(indent(`${paint('yellow', 'hint:')} ${r.hint}`));
+  return out.join('\n') + '\n';
+}
+
+export function formatCleanup(r: CleanupResult, paint: Paint): string {
+  if (r.status === 'passed') return `  ${paint('green', '✓')} ${r.label} ${paint('dim', formatDuration(r.durationMs))}\n`;
+  const out = [`  ${paint('red', '✗')} ${paint('red', `cleanup failed: ${r.label}`)}${r.pos ? ` ${paint('dim', formatPos(r.pos))}` : ''}`];
+  if (r.message) out.push(indent(r.message));
+  const { lines } = tailLines(printable(r.output ?? ''), TAIL);
+  if (lines.length > 0) out.push(lines.map((l) => `      ${paint('dim', '│')} ${l}`).join('\n'));
+  return out.join('\n') + '\n';
+}
+
+export function formatSummary(report: RunReport, paint: Paint): string {
+  const out: string[] = [''];
+  if (report.error) {
+    out.push(`${paint('red', 'error:')} ${report.error.message}`);
+    if (report.error.pos) out.push(`  at ${formatPos(report.error.pos)}`);
+    if (report.error.hint) out.push(`  ${paint('yellow', 'hint:')} ${report.error.hint}`);
+  }
+  const word =
+    report.status === 'passed'
+      ? paint('green', 'PASSED')
+      : report.status === 'interrupted'
+        ? paint('yellow', 'INTERRUPTED')
+        : report.status === 'failed'
+          ? paint('red', 'FAILED')
+          : paint('red', 'ERROR');
+  const parts = [`steps: ${summaryCounts(report)}`];
+  if (report.summary.points) parts.push(`points: ${report.summary.points.earned}/${report.summary.points.possible}`);
+  const cleanupOk = report.cleanup.filter((c) => c.status === 'passed').length;
+  if (report.cleanup.length > 0) {
+    const failed = report.summary.cleanupFailures;
+    parts.push(`cleanup: ${cleanupOk} ok${failed ? `, ${paint('red', `${failed} FAILED`)}` : ''}`);
+  }
+  parts.push(formatDuration(report.durationMs));
+  out.push(`${word} ${paint('bold', report.lab.title)} ${paint('dim', `(${report.lab.file})`)}`);
+  out.push(`  ${parts.join(' · ')}`);
+  if (report.summary.cleanupFailures > 0) {
+    out.push(paint('red', `  cleanup left things behind; see the failures above and fix them by hand or rerun \`kubelab cleanup\``));
+  }
+  return out.join('\n') + '\n';
+}
+
+/** One redrawn status line with a spinner (TTY only); everything else is written above it. */
+class LiveLine {
+  private text = '';
+  private shown = false;
+  private frame = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly enabled: boolean,
+    private readonly paint: Paint,
+  ) {}
+
+  start(text: string): void {
+    if (!this.enabled) return;
+    this.text = text;
+    this.draw();
+    if (!this.timer) {
+      this.timer = setInterval(() => {
+        this.frame = (this.frame + 1) % FRAMES.length;
+        this.draw();
+      }, 100);
+      this.timer.unref();
+    }
+  }
+
+  update(label: string, detail: string): void {
+    if (!this.enabled) return;
+    this.text = detail ? `${label} ${this.paint('dim', detail)}` : label;
+    if (this.timer) this.draw();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.clear();
+    this.text = '';
+  }
+
+  write(text: string): void {
+    this.clear();
+    this.stream.write(text);
+    if (this.timer) this.draw();
+  }
+
+  private clear(): void {
+    if (this.shown) this.stream.write('\r\x1b[2K');
+    this.shown = false;
+  }
+
+  private draw(): void {
+    if (!this.enabled || this.text === '') return;
+    const columns = (this.stream as { columns?: number }).columns ?? 80;
+    const line = `${FRAMES[this.frame]} ${this.text}`;
+    // Keep it to one row so `\r` can redraw it (ANSI codes do not take room, so measure without them).
+    const visible = line.replace(/\x1b\[[0-9;]*m/g, '');
+    const fitted = visible.length > columns - 1 ? visible.slice(0, columns - 2) + '…' : line;
+    this.stream.write(`\r\x1b[2K${fitted}`);
+    this.shown = true;
+  }
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createTerminalReporter } from '../../src/report/terminal.js';
+import { colorEnabled } from '../../src/report/color.js';
+import { capture, play } from './capture.js';
+import { sampleRun } from './events.js';
+
+const ESC = '\x1b[';
+
+describe('terminal reporter, plain (not a TTY)', () => {
+  it('prints one line per step start and end, the failure with file:line, diff and output tail, and the summary', async () => {
+    const out = capture();
+    const { events } = sampleRun();
+    await play(createTerminalReporter({ stream: out, isTTY: false, env: {} }), events);
+    const text = out.text();
+    expect(text).not.toContain(ESC); // no colour, no cursor movement
+    expect(text).toContain('[1/3] Create a file …\n');
+    expect(text).toMatch(/\[1\/3\] Create a file … ✓ 0\.1s\n/);
+    expect(text).toMatch(/\[2\/3\] Check <it> & "quote" … ✗ 0\.1s\n/);
+    expect(text).toContain('[3/3] Never … – skipped\n');
+    // the failure: where, what, diff, output tail, hint
+    expect(text).toContain('labs/demo.md:20 check-it/1');
+    expect(text).toContain('$ cat out.txt');
+    expect(text).toContain('output differs from lab.md:22');
+    expect(text).toContain('expected (labs/demo.md:22) vs actual:');
+    expect(text).toContain('      -hello\n');
+    expect(text).toContain('      +hullo <b>\n');
+    expect(text).toContain('│ warn: odd');
+    expect(text).toContain('hint: run `kubelab update`');
+    // cleanup: both shown, the failure with its message
+    expect(text).toContain('✓ cleanup block cleanup/1');
+    expect(text).toContain('cleanup failed: restore /etc/x on kind-worker labs/demo.md:40');
+    expect(text).toContain('no such file');
+    // summary
+    expect(text).toContain('FAILED Demo lab (labs/demo.md)');
+    expect(text).toContain('steps: 1 passed, 1 failed, 1 skipped · cleanup: 1 ok, 1 FAILED · 2.5s');
+    // the failure details come before the step's end line
+    expect(text.indexOf('output differs')).toBeLessThan(text.indexOf('[2/3] Check <it> & "quote" … ✗'));
+  });
+
+  it('colours the diff when colour is on: removals red, additions green', async () => {
+    const out = capture();
+    await play(createTerminalReporter({ stream: out, isTTY: false, color: true, env: {} }), sampleRun().events);
+    const text = out.text();
+    expect(text).toContain(`${ESC}31m-hello${ESC}39m`);
+    expect(text).toContain(`${ESC}32m+hullo <b>${ESC}39m`);
+    expect(text).not.toContain('\r'); // still no live line
+  });
+
+  it('shows only the last 20 lines of a long output and says how many there were', async () => {
+    const out = capture();
+    const { events } = sampleRun();
+    const long = Array.from({ length: 50 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+    for (const e of events) if (e.kind === 'block-end' && e.result.status === 'failed') e.result.output = long;
+    await play(createTerminalReporter({ stream: out, isTTY: false, env: {} }), events);
+    const text = out.text();
+    expect(text).toContain('output (last 20 of 50 lines):');
+    expect(text).toContain('│ line 50\n');
+    expect(text).toContain('│ line 31\n');
+    expect(text).not.toContain('│ line 30\n');
+  });
+
+  it('prints a run error with where and what to do', async () => {
+    const out = capture();
+    const { lab, report } = sampleRun();
+    const failed = { ...report, steps: [], cleanup: [], status: 'error' as const, exitCode: 2, error: { code: 'cluster', message: 'docker is not running', hint: 'start docker', pos: { file: lab.file, line: 3 } } };
+    await play(createTerminalReporter({ stream: out, isTTY: false, env: {} }), [{ kind: 'run-end', report: failed }]);
+    expect(out.text()).toContain('error: docker is not running\n  at labs/demo.md:3\n  hint: start docker\n');
+    expect(out.text()).toContain('ERROR Demo lab');
+  });
+});
+
+describe('terminal reporter, live (TTY)', () => {
+  it('draws a redrawn spinner line and clears it before writing results', async () => {
+    const out = capture({ isTTY: true, columns: 60 });
+    await play(createTerminalReporter({ stream: out, env: {} }), sampleRun().events);
+    const text = out.text();
+    expect(text).toContain('\r\x1b[2K⠋ [1/3] Create a file');
+    // every finished-step line starts on a cleared line, not after the spinner text
+    expect(text).toMatch(/\r\x1b\[2K\[1\/3\] Create a file … .*✓/);
+    // no drawn line is wider than the terminal
+    for (const drawn of text.split('\r\x1b[2K')) {
+      const line = drawn.split('\n')[0]!.replace(/\x1b\[[0-9;]*m/g, '');
+      if (line.startsWith('⠋')) expect(line.length).toBeLessThan(60);
+    }
+    expect(text).toContain('FAILED Demo lab');
+  });
+
+  it('falls back to plain lines when CI=true even on a TTY', async () => {
+    const out = capture({ isTTY: true });
+    await play(createTerminalReporter({ stream: out, env: { CI: 'true', NO_COLOR: '1' } }), sampleRun().events);
+    expect(out.text()).not.toContain('\r');
+    expect(out.text()).toContain('[1/3] Create a file …\n');
+  });
+});
+
+describe('colorEnabled', () => {
+  it('follows NO_COLOR, FORCE_COLOR, then the TTY', () => {
+    expect(colorEnabled({ isTTY: true, env: {} })).toBe(true);
+    expect(colorEnabled({ isTTY: false, env: {} })).toBe(false);
+    expect(colorEnabled({ isTTY: true, env: { NO_COLOR: '1' } })).toBe(false);
+    expect(colorEnabled({ isTTY: true, env: { NO_COLOR: '' } })).toBe(true);
+    expect(colorEnabled({ isTTY: false, env: { FORCE_COLOR: '1' } })).toBe(true);
+    expect(colorEnabled({ isTTY: true, env: { FORCE_COLOR: '0' } })).toBe(false);
+    expect(colorEnabled({ isTTY: false, env: { FORCE_COLOR: '1' }, color: false })).toBe(false);
+  });
+});
