@@ -1,0 +1,58 @@
+// Notes (what run/check/hint/solution/cleanup produced) as terminal lines. Shared by both front ends.
+import { formatPos } from '../errors.js';
+import type { Note } from './session.js';
+import { blockText } from './session.js';
+import { type Style, wrapLine, wrapText } from './text.js';
+
+export function formatNote(note: Note, style: Style, width: number): string[] {
+  const w = (s: string, indent = '  ') => wrapLine(s, width, indent);
+  switch (note.kind) {
+    case 'info':
+      return wrapText(note.text, width);
+    case 'error':
+      return [...w(style.fail(`error: ${note.text}`)), ...(note.hint ? w(style.dim(`  ${note.hint}`), '    ') : [])];
+    case 'ran': {
+      const r = note.result;
+      const secs = (r.durationMs / 1000).toFixed(1);
+      const head =
+        r.status === 'passed'
+          ? style.ok(`✓ passed`) + style.dim(` (${secs}s${r.expected !== undefined ? ', output matches' : ''})`)
+          : r.status === 'skipped'
+            ? style.warn('– skipped') + (r.message ? ` ${r.message}` : '')
+            : style.fail(`✗ ${r.status}`) + style.dim(` (${secs}s)`);
+      return [head, ...note.explanation.flatMap((l) => w(`  ${l}`, '    '))];
+    }
+    case 'check': {
+      const out = [note.ok ? style.ok('✓ Check passed: this step is done. Press n for the next step.') : style.fail('✗ Check failed.')];
+      for (const l of note.lines) {
+        out.push(...w(`${l.ok ? style.ok('  ✓') : style.fail('  ✗')} ${l.text}`, '    '));
+        for (const d of l.detail) out.push(...w(`      ${d}`, '      '));
+      }
+      if (!note.ok) out.push(style.dim('Fix it and press c to check again, h for a hint, s for the solution.'));
+      return out;
+    }
+    case 'reveal': {
+      const out = [style.bold(note.what === 'hint' ? 'Hint:' : 'Solution:')];
+      for (const b of note.blocks) {
+        if (b.kind === 'sh' && !b.console && isProseLike(b.command)) out.push(...wrapText(b.command, width, '  ').map((l) => `  ${l}`));
+        else for (const l of blockText(b).split('\n')) out.push(...w(`  ${style.code(l)}`, '    '));
+      }
+      return out;
+    }
+    case 'cleanup': {
+      if (!note.results.length) return ['Cleanup: nothing to undo.'];
+      return [
+        style.bold('Cleanup:'),
+        ...note.results.flatMap((r) => [
+          ...w(`${r.status === 'passed' ? style.ok('  ✓') : style.fail('  ✗')} ${r.label}${r.pos ? style.dim(` (${formatPos(r.pos)})`) : ''}`, '    '),
+          ...(r.message && r.status !== 'passed' ? w(`      ${r.message}`, '      ') : []),
+        ]),
+      ];
+    }
+  }
+}
+
+/** Hint blocks are often sentences in a `text` fence, not commands: no code colour for those. */
+function isProseLike(s: string): boolean {
+  return /^[A-Z][^`$|;]*[.?!]$/.test(s.trim());
+}

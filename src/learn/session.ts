@@ -1,0 +1,241 @@
+// The learner's session, apart from any screen: which step, which block, what ran, what was
+// checked. Both front ends (the raw-mode terminal and the plain line mode) drive this and show
+// the notes it returns. Running goes through a LearnRuntime (the lab's persistent shell and the
+// engine's executors), so this file does no I/O of its own besides saving progress.
+import type { Block, Lab, ShBlock, Step } from '../lab/model.js';
+import type { BlockResult, CleanupResult } from '../engine/types.js';
+import { matchOutput } from '../match/index.js';
+import { explainMismatch } from './explain.js';
+import { saveProgress } from './progress.js';
+
+export interface LearnRuntime {
+  /** Run one block in the lab's persistent shell (setting the cluster up first if needed). */
+  runBlock(step: Step, block: Block, opts?: { onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void; signal?: AbortSignal }): Promise<BlockResult>;
+  /** Undo what the session registered and run the lab's cleanup blocks. */
+  cleanup(): Promise<CleanupResult[]>;
+  /** Close the shell; registered undos stay journaled for a later session or `--restart`. */
+  close(): Promise<void>;
+}
+
+export type Note =
+  | { kind: 'info'; text: string }
+  | { kind: 'error'; text: string; hint?: string }
+  | { kind: 'ran'; block: Block; result: BlockResult; explanation: string[] }
+  | { kind: 'check'; ok: boolean; lines: { ok: boolean; text: string; detail: string[] }[] }
+  | { kind: 'reveal'; what: 'hint' | 'solution'; blocks: Block[] }
+  | { kind: 'cleanup'; results: CleanupResult[] };
+
+/** Blocks a learner runs in a step (verify, hint, solution and cleanup blocks are shown elsewhere). */
+export function mainBlocks(step: Step): Block[] {
+  return step.blocks.filter((b) => !b.attrs.verify && !b.attrs.hint && !b.attrs.solution && !b.attrs.cleanup);
+}
+
+export function verifyBlocks(step: Step): Block[] {
+  return step.blocks.filter((b) => b.attrs.verify);
+}
+
+/** The text a learner types (or reads) for a block. */
+export function blockText(block: Block): string {
+  switch (block.kind) {
+    case 'sh':
+      return block.command;
+    case 'apply':
+      return block.yaml.trimEnd();
+    case 'kubelet-config':
+      return `# merged into the kubelet config of node ${block.node}\n${Object.entries(block.patch)
+        .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+        .join('\n')}`;
+    case 'access-review': {
+      const who = block.subject.kind === 'user' ? block.subject.user : `system:serviceaccount:${block.subject.namespace}:${block.subject.name}`;
+      return `# can ${who} ${block.verb} ${block.resource}/…?\n${block.rows.map((r) => `${r.subresource} ${r.allowed ? 'yes' : 'no'}`).join('\n')}`;
+    }
+  }
+}
+
+/** What a learner would type for a block in their own shell. */
+export function blockLabel(block: Block): string {
+  switch (block.kind) {
+    case 'sh':
+      return block.console ? 'console' : 'sh';
+    case 'apply':
+      return 'apply (kubectl apply -f -)';
+    case 'kubelet-config':
+      return `kubelet-config on ${block.node}`;
+    case 'access-review':
+      return 'access-review';
+  }
+}
+
+/** Plain-words explanation of a failed result (exit code, timeout, output mismatch). */
+export function explainResult(block: Block, result: BlockResult): string[] {
+  if (result.status === 'passed' || result.status === 'skipped') return [];
+  const lines: string[] = [];
+  if (result.timedOut) lines.push(`it did not finish in time${result.message ? `: ${result.message}` : ''}`);
+  const expectedExit = block.attrs.exit ?? 0;
+  if (result.exitCode !== undefined && result.exitCode !== null && result.exitCode !== expectedExit) lines.push(`it exited with code ${result.exitCode}, expected ${expectedExit}`);
+  // The engine sets `diff` only when the output did not match (wildcards may make a plain
+  // line comparison differ where the matcher was satisfied).
+  if (result.expected !== undefined && result.diff !== undefined) {
+    const stream = block.kind === 'sh' ? block.expected?.stream ?? 'both' : 'both';
+    const actual = stream === 'stdout' ? result.stdout : stream === 'stderr' ? result.stderr : result.output;
+    const unordered = block.kind === 'sh' ? block.expected?.unordered : false;
+    const diffs = explainMismatch(result.expected, actual, { unordered });
+    lines.push(...(diffs.length ? diffs : ['the output does not match the expected output (see the diff)']));
+  }
+  if (!lines.length && result.message) lines.push(result.message);
+  if (result.hint) lines.push(`hint: ${result.hint}`);
+  return lines;
+}
+
+export interface LearnSessionOptions {
+  lab: Lab;
+  runtime: LearnRuntime;
+  stateDir: string;
+  startStep?: number;
+  done?: string[];
+}
+
+export class LearnSession {
+  readonly lab: Lab;
+  stepIndex: number;
+  /** Index into mainBlocks(step) of the block `run` runs next. */
+  blockIndex = 0;
+  readonly done: Set<string>;
+  private readonly runtime: LearnRuntime;
+  private readonly stateDir: string;
+  /** Results of blocks run with `run`, by block id (this session only). */
+  readonly results = new Map<string, BlockResult>();
+
+  constructor(opts: LearnSessionOptions) {
+    this.lab = opts.lab;
+    this.runtime = opts.runtime;
+    this.stateDir = opts.stateDir;
+    this.stepIndex = Math.min(Math.max(0, opts.startStep ?? 0), Math.max(0, opts.lab.steps.length - 1));
+    this.done = new Set(opts.done ?? []);
+  }
+
+  get step(): Step {
+    return this.lab.steps[this.stepIndex]!;
+  }
+
+  get blocks(): Block[] {
+    return mainBlocks(this.step);
+  }
+
+  get atEnd(): boolean {
+    return this.stepIndex >= this.lab.steps.length - 1;
+  }
+
+  selectBlock(i: number): boolean {
+    if (i < 0 || i >= this.blocks.length) return false;
+    this.blockIndex = i;
+    return true;
+  }
+
+  async save(): Promise<void> {
+    await saveProgress(this.stateDir, this.lab.source, { file: this.lab.file, step: this.stepIndex, stepSlug: this.step.slug, done: [...this.done] });
+  }
+
+  async goTo(index: number): Promise<boolean> {
+    if (index < 0 || index >= this.lab.steps.length) return false;
+    this.stepIndex = index;
+    this.blockIndex = 0;
+    await this.save();
+    return true;
+  }
+
+  next(): Promise<boolean> {
+    return this.goTo(this.stepIndex + 1);
+  }
+
+  back(): Promise<boolean> {
+    return this.goTo(this.stepIndex - 1);
+  }
+
+  /** Run the selected block (or block `i`) and move the selection to the next one. */
+  async run(opts: { index?: number; onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void; signal?: AbortSignal } = {}): Promise<Note> {
+    const blocks = this.blocks;
+    if (!blocks.length) return { kind: 'info', text: 'This step has no commands to run. Press c to check, or n for the next step.' };
+    const i = opts.index ?? this.blockIndex;
+    const block = blocks[i];
+    if (!block) return { kind: 'error', text: `There is no block ${i + 1} in this step (it has ${blocks.length}).` };
+    try {
+      const result = await this.runtime.runBlock(this.step, block, { onOutput: opts.onOutput, signal: opts.signal });
+      this.results.set(block.id, result);
+      if (i + 1 < blocks.length) this.blockIndex = i + 1;
+      return { kind: 'ran', block, result, explanation: explainResult(block, result) };
+    } catch (err) {
+      return errorNote(err);
+    }
+  }
+
+  /**
+   * Check the step: its verify blocks when it has some; otherwise each block's expected output
+   * against what the learner ran here (`run`) or pastes (`readPasted`, undefined = cancelled).
+   */
+  async check(readPasted: (block: ShBlock, index: number, total: number) => Promise<string | undefined>, opts: { signal?: AbortSignal } = {}): Promise<Note> {
+    const step = this.step;
+    const lines: { ok: boolean; text: string; detail: string[] }[] = [];
+    const verify = verifyBlocks(step);
+    try {
+      if (verify.length) {
+        for (const block of verify) {
+          const result = await this.runtime.runBlock(step, block, { signal: opts.signal });
+          const title = block.attrs.name ?? firstLine(blockText(block));
+          lines.push({ ok: result.status === 'passed', text: title, detail: explainResult(block, result) });
+        }
+      } else {
+        const withExpected = this.blocks.filter((b): b is ShBlock => b.kind === 'sh' && !!b.expected);
+        if (!withExpected.length) return { kind: 'info', text: 'This step has nothing to check. Press n for the next step.' };
+        for (const [n, block] of withExpected.entries()) {
+          const ran = this.results.get(block.id);
+          const title = firstLine(block.command);
+          if (ran) {
+            lines.push({ ok: ran.status === 'passed', text: `${title} (ran with r)`, detail: explainResult(block, ran) });
+            continue;
+          }
+          const pasted = await readPasted(block, n, withExpected.length);
+          if (pasted === undefined) return { kind: 'info', text: 'Check cancelled.' };
+          const m = matchOutput(block.expected!, { output: pasted, stdout: pasted, stderr: pasted });
+          lines.push({ ok: m.ok, text: title, detail: m.ok ? [] : explainMismatch(block.expected!.text, pasted, { unordered: block.expected!.unordered }) });
+        }
+      }
+    } catch (err) {
+      return errorNote(err);
+    }
+    const ok = lines.every((l) => l.ok);
+    if (ok) {
+      this.done.add(step.slug);
+      await this.save();
+    }
+    return { kind: 'check', ok, lines };
+  }
+
+  reveal(what: 'hint' | 'solution'): Note {
+    const blocks = this.step.blocks.filter((b) => b.attrs[what]);
+    if (!blocks.length) return { kind: 'info', text: `This step has no ${what}.` };
+    return { kind: 'reveal', what, blocks };
+  }
+
+  async cleanup(): Promise<Note> {
+    try {
+      return { kind: 'cleanup', results: await this.runtime.cleanup() };
+    } catch (err) {
+      return errorNote(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.runtime.close();
+  }
+}
+
+function firstLine(s: string): string {
+  const l = s.split('\n')[0] ?? '';
+  return s.includes('\n') ? `${l} …` : l;
+}
+
+function errorNote(err: unknown): Note {
+  const e = err as { message?: string; hint?: string };
+  return { kind: 'error', text: e?.message ?? String(err), hint: e?.hint };
+}
