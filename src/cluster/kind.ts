@@ -1,0 +1,160 @@
+// The `kind` provider: create the lab's cluster (or reuse a running one of that name) with a
+// private kubeconfig, wait for every node Ready by watching, delete it at the end unless kept.
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import type { Lab } from '../lab/model.js';
+import type { Undo } from '../engine/types.js';
+import type { ClusterHandle, ClusterProvider, ProviderOptions } from './types.js';
+import { EnvironmentError, LabError } from '../errors.js';
+import { DockerNodeAccess } from '../node/docker.js';
+import { runProcess } from '../node/process.js';
+import { KubeClient } from '../kube/client.js';
+import { waitForNodesReady } from '../kube/nodes.js';
+import { KubeClusterHandle } from './handle.js';
+import { toolEnv } from './env.js';
+import { kindConfigNodeCount, withCgroupV1Patch } from './kind-config.js';
+
+export const DEFAULT_KIND_CLUSTER = 'kubelab';
+const READY_TIMEOUT_MS = 300_000;
+
+export function kindKubeconfigPath(stateDir: string, name: string): string {
+  return join(stateDir, 'kubeconfigs', `kind-${name}.yaml`);
+}
+
+export async function kindClusters(kind = toolEnv().kind): Promise<string[]> {
+  const r = await runKind(kind, ['get', 'clusters']);
+  if (r.exitCode !== 0) throw kindFailed('kind get clusters', r.stderr);
+  return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('No kind clusters'));
+}
+
+/** `docker info` says which cgroup version the host (and so every kind node) has. */
+export async function dockerCgroupVersion(docker = toolEnv().docker): Promise<string> {
+  const r = await runProcess([docker, 'info', '--format', '{{.CgroupVersion}}'], { timeoutMs: 30_000 }).catch((e) => {
+    throw new EnvironmentError('no-docker', `cannot run ${docker}: ${(e as Error).message}`, { hint: 'install docker (`kubelab doctor` says how)' });
+  });
+  if (r.exitCode !== 0) {
+    throw new EnvironmentError('docker-down', `docker does not answer: ${r.stderr.toString().trim()}`, {
+      hint: 'start the docker daemon (`sudo systemctl start docker`) and make sure you may use it',
+    });
+  }
+  return r.stdout.toString().trim();
+}
+
+export const kindProvider: ClusterProvider = {
+  name: 'kind',
+  async setup(lab: Lab, opts: ProviderOptions, registerUndo: (undo: Undo) => Promise<string>): Promise<ClusterHandle> {
+    const tools = toolEnv();
+    const name = lab.cluster.name ?? DEFAULT_KIND_CLUSTER;
+    const kubeconfigPath = kindKubeconfigPath(opts.stateDir, name);
+    mkdirSync(dirname(kubeconfigPath), { recursive: true, mode: 0o700 });
+    const progress = opts.progress ?? (() => {});
+
+    let configText: string | undefined;
+    let configPath: string | undefined;
+    if (lab.cluster.config) {
+      configPath = resolve(dirname(lab.file), lab.cluster.config);
+      try {
+        configText = readFileSync(configPath, 'utf8');
+      } catch (e) {
+        throw new LabError('kind-config-missing', `kind config ${configPath} (cluster.config in ${lab.file}) cannot be read: ${(e as Error).message}`, {
+          hint: 'cluster.config is relative to the lab file',
+          pos: { file: lab.file, line: 1 },
+        });
+      }
+    }
+    const expectedNodes = kindConfigNodeCount(configText);
+
+    const existing = await kindClusters(tools.kind);
+    if (existing.includes(name)) {
+      if (!opts.reuse) {
+        throw new EnvironmentError('cluster-exists', `a kind cluster named "${name}" already exists`, {
+          hint: `pass --reuse to run on it, or delete it first: ${tools.kind} delete cluster --name ${name}`,
+        });
+      }
+      progress(`reusing kind cluster ${name}`);
+      const r = await runKind(tools.kind, ['get', 'kubeconfig', '--name', name]);
+      if (r.exitCode !== 0) throw kindFailed(`kind get kubeconfig --name ${name}`, r.stderr);
+      writeFileSync(kubeconfigPath, r.stdout, { mode: 0o600 });
+      chmodSync(kubeconfigPath, 0o600);
+    } else {
+      if (!opts.keep) {
+        await registerUndo({ kind: 'delete-cluster', label: `delete kind cluster ${name}`, provider: 'kind', name, kubeconfig: kubeconfigPath });
+      }
+      const args = ['create', 'cluster', '--name', name, '--kubeconfig', kubeconfigPath, '--wait', '0s'];
+      const image = opts.nodeImage ?? tools.nodeImage;
+      if (image) args.push('--image', image);
+      let effectiveConfig = configPath;
+      if ((await dockerCgroupVersion(tools.docker)) === '1') {
+        effectiveConfig = join(opts.stateDir, 'kubeconfigs', `kind-${name}.config.yaml`);
+        writeFileSync(effectiveConfig, withCgroupV1Patch(configText));
+        progress('docker uses cgroup v1: the kind config gets failCgroupV1: false for the kubelet');
+      }
+      if (effectiveConfig) args.push('--config', effectiveConfig);
+      progress(`creating kind cluster ${name}${image ? ` from ${image}` : ''} (a minute or two)`);
+      const started = Date.now();
+      const r = await runKind(tools.kind, args, { signal: opts.signal, onLine: (l) => progress(`kind: ${l}`) });
+      if (r.exitCode !== 0) throw kindFailed(`kind ${args.join(' ')}`, r.stderr);
+      progress(`kind cluster ${name} created in ${Math.round((Date.now() - started) / 1000)} s`);
+    }
+
+    const client = KubeClient.load({ kubeconfigPath });
+    const t0 = Date.now();
+    await waitForNodesReady(client, { minCount: expectedNodes, timeoutMs: READY_TIMEOUT_MS, signal: opts.signal, progress });
+    progress(`all nodes Ready (${Math.round((Date.now() - t0) / 1000)} s)`);
+    return new KubeClusterHandle('kind', name, kubeconfigPath, undefined, async (node) => new DockerNodeAccess(node.name, node.name, tools.docker));
+  },
+};
+
+/** Deletes a kind cluster (the `delete-cluster` undo). Idempotent: a missing cluster is fine. */
+export async function deleteKindCluster(name: string, kubeconfig?: string, signal?: AbortSignal): Promise<void> {
+  const tools = toolEnv();
+  // --kubeconfig: kind removes the cluster's entries from that file, never from ~/.kube/config.
+  const args = ['delete', 'cluster', '--name', name, ...(kubeconfig ? ['--kubeconfig', kubeconfig] : [])];
+  const r = await runKind(tools.kind, args, { signal });
+  if (r.exitCode !== 0) throw kindFailed(`kind ${args.join(' ')}`, r.stderr);
+}
+
+interface KindResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs kind, passing each line of its (stderr) progress to onLine. */
+export function runKind(kind: string, args: string[], opts: { signal?: AbortSignal; onLine?: (line: string) => void } = {}): Promise<KindResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(kind, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal, killSignal: 'SIGTERM' });
+    let stdout = '';
+    let stderr = '';
+    let pending = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      const s = c.toString();
+      stderr += s;
+      pending += s;
+      const lines = pending.split(/\r?\n|\r/);
+      pending = lines.pop() ?? '';
+      // kind redraws its spinner lines; keep the meaningful text.
+      for (const l of lines) {
+        const t = l.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trim();
+        if (t) opts.onLine?.(t);
+      }
+    });
+    child.on('error', (e) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        reject(new EnvironmentError('no-kind', `kind is not installed (looked for "${kind}")`, {
+          hint: 'install kind (`go install sigs.k8s.io/kind@v0.32.0`) or set KUBELAB_KIND; `kubelab doctor` checks everything',
+        }));
+      } else reject(e);
+    });
+    child.on('close', (code) => resolvePromise({ exitCode: code ?? 1, stdout, stderr }));
+  });
+}
+
+function kindFailed(what: string, stderr: string): EnvironmentError {
+  const tail = stderr.trim().split('\n').slice(-15).join('\n');
+  return new EnvironmentError('kind-failed', `${what} failed${tail ? `:\n${tail}` : ''}`, {
+    hint: 'run `kubelab doctor`; on a cgroup v1 or rootless docker host see docs/kubernetes.md',
+  });
+}
