@@ -82,7 +82,7 @@ describe('terminal reporter, live (TTY)', () => {
       const line = drawn.split('\n')[0]!.replace(/\x1b\[[0-9;]*m/g, '');
       if (line.startsWith('⠋')) expect(line.length).toBeLessThan(60);
     }
-    expect(text).toContain('FAILED Demo lab');
+    expect(text.replace(/\x1b\[[0-9;]*m/g, '')).toContain('FAILED Demo lab');
   });
 
   it('falls back to plain lines when CI=true even on a TTY', async () => {
