@@ -1,0 +1,207 @@
+// `kubelab grade`: run a lab's read-only verify blocks against each learner's cluster, a few
+// learners at a time, each in its own shell with KUBECONFIG pointing at a private copy of the
+// learner's context. Nothing that registers an undo may run: a learner's cluster is never changed.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Block, Lab, Step } from '../lab/model.js';
+import type { BlockResult, ExecContext, Executors, Shell } from '../engine/types.js';
+import { KubelabError, LabError, formatPos } from '../errors.js';
+import { KubeClusterHandle } from '../cluster/handle.js';
+import { explainMismatch } from '../learn/explain.js';
+import { VERSION } from '../version.js';
+import type { GradedCheck, GradedStep, Gradebook, GradebookStep, Learner, LearnerGrade } from './model.js';
+import { defaultKubeconfig, type Impersonation, readContext, writePrivateKubeconfig } from './kubeconfig.js';
+import { checkReachable } from './preflight.js';
+
+export type OpenShell = (opts: { cwd: string; env: Record<string, string> }) => Promise<Shell>;
+
+export interface GradeOptions {
+  learners: Learner[];
+  /** How many learners are graded at once (default 4). */
+  parallel?: number;
+  /** Run the checks as this identity (kubectl impersonation in the private kubeconfig). */
+  as?: Impersonation;
+  /** Check that each API server answers before running checks (default: unless the lab's provider is `none`). */
+  checkReachable?: boolean;
+  /** Milliseconds for that check (default 5000). */
+  reachTimeoutMs?: number;
+  openShell: OpenShell;
+  executors: Executors;
+  signal?: AbortSignal;
+  /** Called as each learner's grade is done (progress lines). */
+  onLearner?: (grade: LearnerGrade) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+const MUTATING: ReadonlySet<Block['kind']> = new Set(['apply', 'kubelet-config']);
+
+/** The verify blocks grading runs, step by step; refuses typed mutating verify blocks. */
+export function gradableSteps(lab: Lab): { step: Step; checks: Block[] }[] {
+  const out = lab.steps.map((step) => ({ step, checks: step.blocks.filter((b) => b.attrs.verify) })).filter((s) => s.checks.length);
+  for (const { checks } of out) {
+    for (const b of checks) {
+      if (MUTATING.has(b.kind)) {
+        throw new LabError('mutating-verify', `${formatPos(b.pos)}: verify block ${b.id} is a \`${b.kind}\` block, which changes the cluster; grading never changes a learner's cluster`, {
+          pos: b.pos,
+          hint: 'make the check read-only: an `sh {verify}` block with kubectl get/auth can-i, or an `access-review {verify}` table',
+        });
+      }
+    }
+  }
+  if (!out.length) {
+    throw new LabError('nothing-to-grade', `${lab.file} has no verify blocks, so there is nothing to grade`, {
+      hint: 'mark read-only checks with `{verify}` (and `points=N` to weigh them), e.g. ```sh {verify points=2}',
+    });
+  }
+  return out;
+}
+
+const pointsOf = (b: Block) => b.attrs.points ?? 1;
+
+export function gradebookSteps(lab: Lab): GradebookStep[] {
+  return gradableSteps(lab).map(({ step, checks }) => ({ index: step.index, slug: step.slug, title: step.title, possible: checks.reduce((n, b) => n + pointsOf(b), 0), checks: checks.length }));
+}
+
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+export async function gradeLab(lab: Lab, opts: GradeOptions): Promise<Gradebook> {
+  const plan = gradableSteps(lab);
+  const steps = gradebookSteps(lab);
+  const possible = steps.reduce((n, s) => n + s.possible, 0);
+  const started = Date.now();
+  const learners = await pool(opts.learners, opts.parallel ?? 4, async (learner) => {
+    const grade = await gradeLearner(lab, plan, learner, opts);
+    opts.onLearner?.(grade);
+    return grade;
+  });
+  return {
+    schemaVersion: 1,
+    kubelab: VERSION,
+    lab: { file: lab.file, title: lab.title, id: lab.id },
+    gradedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    as: opts.as?.user,
+    steps,
+    possible,
+    learners,
+  };
+}
+
+function emptySteps(plan: { step: Step; checks: Block[] }[]): GradedStep[] {
+  return plan.map(({ step, checks }) => ({ index: step.index, slug: step.slug, title: step.title, earned: 0, possible: checks.reduce((n, b) => n + pointsOf(b), 0), checks: [] }));
+}
+
+async function gradeLearner(lab: Lab, plan: { step: Step; checks: Block[] }[], learner: Learner, opts: GradeOptions): Promise<LearnerGrade> {
+  const started = Date.now();
+  const kubeconfig = resolve(learner.kubeconfig ?? defaultKubeconfig(opts.env));
+  const possible = plan.reduce((n, s) => n + s.checks.reduce((m, b) => m + pointsOf(b), 0), 0);
+  const base = { learner: learner.name, kubeconfig, context: learner.context, possible };
+  let dir: string | undefined;
+  let shell: Shell | undefined;
+  try {
+    const { context } = await readContext(kubeconfig, learner.context);
+    base.context = context;
+    if (opts.checkReachable ?? lab.cluster.provider !== 'none') await checkReachable(kubeconfig, context, opts.reachTimeoutMs ?? 5000);
+    dir = await mkdtemp(join(tmpdir(), 'kubelab-grade-'));
+    const privateKubeconfig = join(dir, 'kubeconfig');
+    await writePrivateKubeconfig(kubeconfig, context, privateKubeconfig, opts.as);
+    shell = await opts.openShell({
+      cwd: dirname(resolve(lab.file)),
+      env: { ...lab.vars, KUBECONFIG: privateKubeconfig, KUBELAB_LEARNER: learner.name, KUBELAB_CONTEXT: context },
+    });
+    const cluster = lab.cluster.provider === 'none' ? undefined : new KubeClusterHandle('existing', context, privateKubeconfig, context, async (node) => {
+      throw new KubelabError('grade-no-node-access', `grading does not reach nodes (a check asked for node ${node.name})`, { hint: 'grade with read-only API checks' });
+    });
+    const steps: GradedStep[] = [];
+    for (const { step, checks } of plan) {
+      const graded: GradedCheck[] = [];
+      for (const block of checks) {
+        if (opts.signal?.aborted) throw new KubelabError('interrupted', 'grading was interrupted', { exitCode: 130 });
+        graded.push(await runCheck(lab, step, block, shell, cluster, opts));
+      }
+      steps.push({ index: step.index, slug: step.slug, title: step.title, earned: graded.reduce((n, c) => n + c.earned, 0), possible: graded.reduce((n, c) => n + c.points, 0), checks: graded });
+    }
+    return { ...base, status: 'graded', earned: steps.reduce((n, s) => n + s.earned, 0), durationMs: Date.now() - started, steps };
+  } catch (e) {
+    const err = e instanceof KubelabError ? { code: e.code, message: e.message, hint: e.hint } : { code: 'grade-error', message: (e as Error)?.message ?? String(e) };
+    return { ...base, status: 'error', error: err, earned: 0, durationMs: Date.now() - started, steps: emptySteps(plan) };
+  } finally {
+    await shell?.close().catch(() => undefined);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function runCheck(lab: Lab, step: Step, block: Block, shell: Shell, cluster: ExecContext['cluster'], opts: GradeOptions): Promise<GradedCheck> {
+  const timeoutMs = block.attrs.timeout ?? lab.timeout;
+  const refuse = async (): Promise<string> => {
+    throw new KubelabError('grade-refused-change', `${formatPos(block.pos)}: check ${block.id} tried to change the cluster; grading never changes a learner's cluster`, { pos: block.pos, hint: 'make the verify block read-only' });
+  };
+  const ctx: ExecContext = {
+    lab,
+    step,
+    shell,
+    vars: { ...lab.vars },
+    registerUndo: refuse,
+    dropUndo: async () => undefined,
+    cluster,
+    signal: opts.signal ?? new AbortController().signal,
+    timeoutMs,
+    progress: () => undefined,
+  };
+  const started = Date.now();
+  let result: BlockResult;
+  try {
+    const executor = opts.executors[block.kind] as (b: Block, c: ExecContext) => ReturnType<Executors['sh']>;
+    let outcome = await executor(block, ctx);
+    let attempts = outcome.attempts ?? 1;
+    // `retry=MS`: a check may wait for the cluster to settle (re-run while it fails).
+    const deadline = started + (block.attrs.retry ?? 0);
+    while (outcome.status === 'failed' && Date.now() < deadline && !opts.signal?.aborted) {
+      await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, deadline - Date.now()))));
+      outcome = await executor(block, ctx);
+      attempts++;
+    }
+    result = { ...outcome, id: block.id, kind: block.kind, pos: block.pos, name: block.attrs.name, points: pointsOf(block), attempts };
+  } catch (e) {
+    const err = e as { message?: string; hint?: string };
+    result = { id: block.id, kind: block.kind, pos: block.pos, name: block.attrs.name, status: 'error', command: block.kind === 'sh' ? block.command : block.kind, timedOut: false, attempts: 1, durationMs: Date.now() - started, output: '', stdout: '', stderr: '', message: err?.message ?? String(e), hint: err?.hint };
+  }
+  const points = pointsOf(block);
+  const explanation: string[] = [];
+  if (result.status !== 'passed' && result.expected !== undefined && result.diff !== undefined) {
+    const stream = block.kind === 'sh' ? block.expected?.stream ?? 'both' : 'both';
+    const actual = stream === 'stdout' ? result.stdout : stream === 'stderr' ? result.stderr : result.output;
+    explanation.push(...explainMismatch(result.expected, actual, { unordered: block.kind === 'sh' ? block.expected?.unordered : false }));
+  }
+  if (result.status !== 'passed' && result.exitCode != null && result.exitCode !== (block.attrs.exit ?? 0)) explanation.unshift(`exited with code ${result.exitCode}, expected ${block.attrs.exit ?? 0}`);
+  return {
+    id: block.id,
+    name: block.attrs.name,
+    stepSlug: step.slug,
+    pos: block.pos,
+    command: result.command,
+    status: result.status,
+    points,
+    earned: result.status === 'passed' ? points : 0,
+    exitCode: result.exitCode,
+    durationMs: result.durationMs,
+    output: result.output,
+    expected: result.expected,
+    diff: result.diff,
+    message: result.message,
+    explanation,
+  };
+}

@@ -1,0 +1,95 @@
+// Each learner's checks see only their own cluster: a private kubeconfig holding just the
+// learner's context (made current), its cluster and user, with relative file paths made
+// absolute, and — for `--as` — kubectl's impersonation fields on the user (`as`, `as-groups`).
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+import { EnvironmentError } from '../errors.js';
+
+export interface Impersonation {
+  user: string;
+  groups?: string[];
+}
+
+/** The kubeconfig a learner without one uses: $KUBECONFIG's first file, else ~/.kube/config. */
+export function defaultKubeconfig(env: NodeJS.ProcessEnv = process.env): string {
+  const first = env.KUBECONFIG?.split(delimiter).find((p) => p.trim());
+  return first ?? resolve(homedir(), '.kube', 'config');
+}
+
+type Named<T> = { name: string } & T;
+interface RawConfig {
+  clusters?: Named<{ cluster?: Record<string, unknown> }>[];
+  users?: Named<{ user?: Record<string, unknown> }>[];
+  contexts?: Named<{ context?: { cluster?: string; user?: string; namespace?: string } }>[];
+  'current-context'?: string;
+}
+
+const CLUSTER_PATHS = ['certificate-authority'];
+const USER_PATHS = ['client-certificate', 'client-key', 'tokenFile'];
+
+function absolutize(obj: Record<string, unknown> | undefined, keys: string[], base: string): Record<string, unknown> {
+  const out = { ...(obj ?? {}) };
+  for (const k of keys) {
+    const v = out[k];
+    if (typeof v === 'string' && v && !isAbsolute(v)) out[k] = resolve(base, v);
+  }
+  return out;
+}
+
+/** Read a kubeconfig and find a context in it, or say which are there. */
+export async function readContext(kubeconfig: string, context: string | undefined): Promise<{ config: RawConfig; context: string }> {
+  if (!existsSync(kubeconfig)) {
+    throw new EnvironmentError('no-kubeconfig', `kubeconfig ${kubeconfig} does not exist`, { hint: 'check the path in the roster (relative paths are relative to the roster file)' });
+  }
+  let config: RawConfig;
+  try {
+    config = (parseYaml(await readFile(kubeconfig, 'utf8')) ?? {}) as RawConfig;
+  } catch (e) {
+    throw new EnvironmentError('bad-kubeconfig', `kubeconfig ${kubeconfig} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { hint: 'check the file' });
+  }
+  const name = context ?? config['current-context'];
+  const contexts = (config.contexts ?? []).map((c) => c.name);
+  if (!name) throw new EnvironmentError('no-current-context', `kubeconfig ${kubeconfig} has no current-context and no context was given`, { hint: contexts.length ? `name one of: ${contexts.join(', ')}` : 'the kubeconfig has no contexts' });
+  if (!contexts.includes(name)) {
+    throw new EnvironmentError('no-such-context', `context "${name}" is not in ${kubeconfig}`, { hint: contexts.length ? `known contexts: ${contexts.join(', ')}` : 'the kubeconfig has no contexts at all' });
+  }
+  return { config, context: name };
+}
+
+/** Build the private kubeconfig text for one learner (pure apart from nothing: takes the parsed config). */
+export function privateConfig(config: RawConfig, context: string, kubeconfigDir: string, as?: Impersonation): string {
+  const ctx = config.contexts!.find((c) => c.name === context)!;
+  const clusterName = ctx.context?.cluster;
+  const userName = ctx.context?.user;
+  const cluster = config.clusters?.find((c) => c.name === clusterName);
+  const user = config.users?.find((u) => u.name === userName);
+  const userFields = absolutize(user?.user, USER_PATHS, kubeconfigDir);
+  if (as) {
+    userFields.as = as.user;
+    if (as.groups?.length) userFields['as-groups'] = as.groups;
+  }
+  const out = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    clusters: cluster ? [{ name: cluster.name, cluster: absolutize(cluster.cluster, CLUSTER_PATHS, kubeconfigDir) }] : [],
+    users: [{ name: userName ?? 'kubelab-learner', user: userFields }],
+    contexts: [{ name: context, context: { ...ctx.context, user: userName ?? 'kubelab-learner' } }],
+    'current-context': context,
+  };
+  return stringify(out);
+}
+
+/** Write the learner's private kubeconfig (mode 0600) to `outPath`; returns the context used. */
+export async function writePrivateKubeconfig(kubeconfig: string, context: string | undefined, outPath: string, as?: Impersonation): Promise<string> {
+  const { config, context: name } = await readContext(kubeconfig, context);
+  const ctx = config.contexts!.find((c) => c.name === name)!;
+  if (!config.clusters?.some((c) => c.name === ctx.context?.cluster)) {
+    throw new EnvironmentError('no-such-cluster', `context "${name}" in ${kubeconfig} names cluster "${ctx.context?.cluster ?? ''}", which the file does not define`, { hint: 'fix the kubeconfig' });
+  }
+  await writeFile(outPath, privateConfig(config, name, dirname(resolve(kubeconfig)), as), { mode: 0o600 });
+  return name;
+}
