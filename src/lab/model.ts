@@ -47,6 +47,8 @@ export interface BlockAttrs {
   /** access-review: verb (default get) and resource (default nodes). */
   verb?: string;
   resource?: string;
+  /** access-review with a user subject: the user's groups (`groups=a,b`). */
+  groups?: string[];
   /** Source positions of each attribute as written, for lint messages. */
   raw: Record<string, string | true>;
 }
@@ -137,6 +139,8 @@ export interface Lab {
   /** Default block timeout in milliseconds. */
   timeout: number;
   steps: Step[];
+  /** Markdown prose before the first step (the `#` title line and lab fences excluded). */
+  intro?: string;
   /** Blocks of the `## Cleanup` section, run after the registered undos. */
   cleanup: Block[];
   cleanupPos?: SourcePos;
@@ -149,6 +153,8 @@ export interface Diagnostic {
   message: string;
   /** What to do about it. */
   hint?: string;
+  /** Stable kind of finding, e.g. `unknown-attribute` (see src/lab/diagnostics.ts). */
+  code?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;

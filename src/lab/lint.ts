@@ -1,0 +1,54 @@
+// Checks that need the whole lab: block ids and names, empty and duplicate steps, dead attributes.
+import type { Diagnostics } from './diagnostics.js';
+import type { Block, SourcePos, Step } from './model.js';
+import type { LineIndex } from './source.js';
+
+/** A block as placed in a section, with the name its id uses (commands of a named console fence get `-k` suffixes). */
+export interface BlockEntry {
+  block: Block;
+  idName?: string;
+  pos: SourcePos;
+}
+
+export interface ModelToCheck {
+  steps: { step: Step; entries: BlockEntry[] }[];
+  cleanup: BlockEntry[];
+  index: LineIndex;
+}
+
+/** Assigns block ids (`<step-slug>/<n>` or `<step-slug>/<name>`) and reports what only the whole lab shows. */
+export function lintModel(model: ModelToCheck, diags: Diagnostics): void {
+  const titles = new Map<string, Step>();
+  for (const { step, entries } of model.steps) {
+    const key = step.title.trim().toLowerCase();
+    const first = titles.get(key);
+    if (first) {
+      diags.warning('duplicate-step', step.pos, `step "${step.title}" has the same name as the step at line ${first.pos.line}`, `give steps distinct names; this one's id is \`${step.slug}\``);
+    } else {
+      titles.set(key, step);
+    }
+    if (entries.length === 0) {
+      diags.warning('empty-step', step.pos, `step "${step.title}" has no blocks`, 'add a `sh` (or console, apply, …) block, or make it a `###` heading of the step before');
+    }
+    assignIds(step.slug, entries, diags);
+  }
+  assignIds('cleanup', model.cleanup, diags);
+  if (model.steps.length === 0) {
+    diags.warning('no-steps', model.index.pos(1), 'lab has no steps', 'steps are level-2 headings (`## Step title`) with blocks under them');
+  }
+}
+
+function assignIds(prefix: string, entries: BlockEntry[], diags: Diagnostics): void {
+  const names = new Map<string, SourcePos>();
+  entries.forEach(({ block, idName }, i) => {
+    block.id = `${prefix}/${idName ?? i + 1}`;
+    if (idName !== undefined) {
+      const first = names.get(idName);
+      if (first) diags.error('duplicate-block-name', block.pos, `block name \`${idName}\` is already used at line ${first.line}`, 'names identify blocks in reports; make them unique within the step');
+      else names.set(idName, block.pos);
+    }
+    if (block.kind === 'sh' && !block.console && !block.expected && (block.attrs.unordered || block.attrs.raw.stream !== undefined)) {
+      diags.warning('attribute-no-effect', block.pos, `\`${block.attrs.unordered ? 'unordered' : 'stream'}\` has no effect: the block has no expected output`, 'add an output block right after it, or remove the attribute');
+    }
+  });
+}

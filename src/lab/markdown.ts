@@ -1,0 +1,174 @@
+// Markdown → the two things a lab is made of: headings and fenced code blocks, each with its
+// exact place in the source. marked's lexer does all the markdown work (block level only:
+// inline lexing runs for headings alone, which keeps big labs fast); we only locate its tokens.
+import { Lexer, type MarkedOptions, type Token, type Tokens } from 'marked';
+import type { LineIndex } from './source.js';
+
+export interface HeadingNode {
+  kind: 'heading';
+  depth: number;
+  /** Plain text of the heading (inline markup removed). */
+  title: string;
+  line: number;
+  col: number;
+  /** Last line of the heading (setext headings span two). */
+  endLine: number;
+}
+
+export interface FenceNode {
+  kind: 'fence';
+  /** First word of the info string, lower-cased (`sh`, `console`, `apply`, `yaml`, '' for none). */
+  lang: string;
+  /** The info string as written in the source, and the 1-based column where it starts. */
+  info: string;
+  infoCol: number;
+  /** Body of the fence (indentation removed as markdown does, no trailing newline). */
+  text: string;
+  /** Lines of the opening fence, the first body line, and the last line (the closing fence when closed). */
+  line: number;
+  col: number;
+  endLine: number;
+  closed: boolean;
+  /** Where the fence stands: top level, inside a list item, or inside a blockquote. */
+  container: 'top' | 'list' | 'blockquote';
+}
+
+export type MarkdownNode = HeadingNode | FenceNode;
+
+/** Fresh options each time: marked's Lexer writes into the object it is given. */
+function lexerOptions(): MarkedOptions {
+  return { gfm: true, breaks: false, pedantic: false, silent: false, async: false };
+}
+
+export function plainText(tokens: Token[] | undefined, fallback: string): string {
+  if (!tokens) return fallback;
+  let out = '';
+  for (const t of tokens) {
+    if ('tokens' in t && Array.isArray(t.tokens) && t.tokens.length > 0) out += plainText(t.tokens, '');
+    else if (t.type === 'br') out += ' ';
+    else if ('text' in t && typeof t.text === 'string') out += t.text;
+  }
+  return out;
+}
+
+/**
+ * Offset just past `raw` in `text` starting at `from`. marked may insert a `\n` when it merges
+ * paragraph continuations into one token, so characters of `raw` that are such inserted
+ * newlines are skipped instead of failing the match.
+ */
+function consume(text: string, from: number, raw: string): number {
+  if (text.startsWith(raw, from)) return from + raw.length;
+  let i = from;
+  for (let j = 0; j < raw.length && i < text.length; j++) {
+    if (text.charCodeAt(i) === raw.charCodeAt(j)) i++;
+    else if (raw[j] !== '\n') break;
+  }
+  return i;
+}
+
+const fenceRun = (s: string): string => {
+  const c = s[0];
+  if (c !== '`' && c !== '~') return '';
+  let n = 0;
+  while (s[n] === c) n++;
+  return s.slice(0, n);
+};
+
+function isClosed(raw: string, opening: string): boolean {
+  const lines = raw.replace(/\n+$/, '').split('\n');
+  if (lines.length < 2) return false;
+  const last = lines[lines.length - 1]!.trim();
+  return last.length >= opening.length && fenceRun(last) === last && last[0] === opening[0];
+}
+
+export function scanMarkdown(index: LineIndex): MarkdownNode[] {
+  const text = index.text;
+  const tokens = new Lexer(lexerOptions()).blockTokens(text, []);
+  const nodes: MarkdownNode[] = [];
+  let offset = 0;
+
+  const fenceAt = (code: Tokens.Code, at: number, container: FenceNode['container']): FenceNode => {
+    const line = index.lineOf(at);
+    const lineText = index.line(line);
+    const col = at - index.lineStart(line) + 1;
+    const opening = fenceRun(lineText.slice(col - 1));
+    const infoStart = col - 1 + opening.length;
+    const rawInfo = lineText.slice(infoStart);
+    const info = rawInfo.trim();
+    const infoCol = infoStart + (rawInfo.length - rawInfo.trimStart().length) + 1;
+    const bodyLines = code.raw.replace(/\n+$/, '').split('\n').length;
+    const closed = isClosed(code.raw, opening);
+    let body = code.text;
+    // marked strips the fence's indentation from body lines for ``` fences only; do it for ~~~ too.
+    const indent = code.raw.length - code.raw.trimStart().length;
+    if (opening[0] === '~' && indent > 0) body = body.replace(new RegExp(`^ {1,${indent}}`, 'gm'), '');
+    return {
+      kind: 'fence',
+      lang: (info.split(/[\s{]/, 1)[0] ?? '').toLowerCase(),
+      info,
+      infoCol,
+      text: body,
+      line,
+      col,
+      endLine: line + bodyLines - 1,
+      closed,
+      container,
+    };
+  };
+
+  /** Fences inside lists and blockquotes: their raw text is de-indented, so find each by its opening line. */
+  const nested = (children: Token[], from: number, end: number, container: FenceNode['container']): number => {
+    let cursor = from;
+    for (const child of children) {
+      if (child.type === 'code' && (child as Tokens.Code).codeBlockStyle !== 'indented') {
+        const first = child.raw.split('\n', 1)[0]!.trim();
+        const at = text.indexOf(first, cursor);
+        if (at === -1 || at >= end) continue;
+        nodes.push(fenceAt(child as Tokens.Code, at, container));
+        cursor = at + first.length;
+      } else if (child.type === 'list') {
+        for (const item of (child as Tokens.List).items) cursor = nested(item.tokens, cursor, end, container);
+      } else if (child.type === 'blockquote') {
+        cursor = nested((child as Tokens.Blockquote).tokens, cursor, end, 'blockquote');
+      }
+    }
+    return cursor;
+  };
+
+  for (const token of tokens) {
+    const start = offset;
+    offset = consume(text, offset, token.raw);
+    switch (token.type) {
+      case 'heading': {
+        const h = token as Tokens.Heading;
+        const lead = token.raw.length - token.raw.trimStart().length;
+        const line = index.lineOf(start + lead);
+        const inline = Lexer.lexInline(h.text, lexerOptions());
+        nodes.push({
+          kind: 'heading',
+          depth: h.depth,
+          title: plainText(inline, h.text).trim(),
+          line,
+          col: start + lead - index.lineStart(line) + 1,
+          endLine: index.lineOf(Math.max(start, offset - 1 - (token.raw.length - token.raw.trimEnd().length))),
+        });
+        break;
+      }
+      case 'code':
+        if ((token as Tokens.Code).codeBlockStyle !== 'indented') {
+          const lead = token.raw.length - token.raw.trimStart().length;
+          nodes.push(fenceAt(token as Tokens.Code, start + lead, 'top'));
+        }
+        break;
+      case 'list':
+        nested((token as Tokens.List).items.flatMap((i) => i.tokens), start, offset, 'list');
+        break;
+      case 'blockquote':
+        nested((token as Tokens.Blockquote).tokens, start, offset, 'blockquote');
+        break;
+      default:
+        break;
+    }
+  }
+  return nodes;
+}

@@ -1,0 +1,135 @@
+// Bodies of the typed (cluster action) blocks: `apply`, `kubelet-config`, `access-review`.
+// Parsed into plain data here; src/actions executes them.
+import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Diagnostics } from './diagnostics.js';
+import type { AccessReviewRow, AccessSubject } from './model.js';
+import type { LineIndex } from './source.js';
+
+/** Reads YAML documents, reporting syntax errors at their lab line. `bodyLine` = first body line. */
+function readYaml(text: string, bodyLine: number, col: number, what: string, index: LineIndex, diags: Diagnostics) {
+  const counter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number | undefined) => {
+    const p = counter.linePos(offset ?? 0);
+    return index.pos(bodyLine + p.line - 1, p.line === 1 ? p.col + col - 1 : p.col);
+  };
+  const out: { value: unknown; pos: ReturnType<typeof at>; doc: Document }[] = [];
+  if (!Array.isArray(docs)) return { docs: out, ok: true, at };
+  let ok = true;
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      ok = false;
+      for (const err of doc.errors) {
+        diags.error('bad-yaml', at(err.pos[0]), `${what} is not valid YAML: ${err.message.split('\n')[0]}`, 'fix the YAML in the block');
+      }
+      continue;
+    }
+    if (doc.contents === null) continue;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      ok = false;
+      diags.error('bad-yaml', at(doc.contents.range?.[0]), `${what} cannot be read: ${(e as Error).message}`);
+      continue;
+    }
+    out.push({ value, pos: at(doc.contents.range?.[0]), doc });
+  }
+  return { docs: out, ok, at };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function parseApplyBody(text: string, bodyLine: number, index: LineIndex, diags: Diagnostics, fenceLine: number, col: number): Record<string, unknown>[] {
+  const { docs, ok } = readYaml(text, bodyLine, 1, 'apply block', index, diags);
+  const documents: Record<string, unknown>[] = [];
+  for (const { value, pos } of docs) {
+    if (!isRecord(value)) {
+      diags.error('bad-manifest', pos, 'every document of an apply block must be a Kubernetes object (a YAML mapping)');
+      continue;
+    }
+    const meta = value.metadata;
+    const missing = [
+      typeof value.apiVersion === 'string' && value.apiVersion !== '' ? undefined : 'apiVersion',
+      typeof value.kind === 'string' && value.kind !== '' ? undefined : 'kind',
+      isRecord(meta) && typeof meta.name === 'string' && meta.name !== '' ? undefined : 'metadata.name',
+    ].filter((m): m is string => m !== undefined);
+    if (missing.length > 0) {
+      diags.error('bad-manifest', pos, `object in apply block has no ${missing.join(', ')}`, 'every object needs apiVersion, kind and metadata.name (generateName cannot be applied)');
+      continue;
+    }
+    documents.push(value);
+  }
+  if (ok && docs.length === 0) diags.error('bad-manifest', index.pos(fenceLine, col), 'apply block has no objects', 'put the YAML of the objects to apply in the block');
+  return documents;
+}
+
+export function parseKubeletConfigBody(text: string, bodyLine: number, index: LineIndex, diags: Diagnostics, fenceLine: number, col: number): Record<string, unknown> {
+  const { docs, ok } = readYaml(text, bodyLine, 1, 'kubelet-config block', index, diags);
+  if (!ok) return {};
+  if (docs.length === 0) {
+    diags.error('bad-yaml', index.pos(fenceLine, col), 'kubelet-config block is empty', 'write the KubeletConfiguration fields to set, e.g. `authorization:\\n  mode: Webhook`');
+    return {};
+  }
+  if (docs.length > 1) diags.error('bad-yaml', docs[1]!.pos, 'kubelet-config block must hold one YAML document', 'merge the documents into one mapping');
+  const first = docs[0]!;
+  if (!isRecord(first.value)) {
+    diags.error('bad-yaml', first.pos, 'kubelet-config block must be a YAML mapping of KubeletConfiguration fields');
+    return {};
+  }
+  return first.value;
+}
+
+const ALLOWED: Record<string, boolean> = { yes: true, no: false, true: true, false: false, allowed: true, denied: false };
+
+/**
+ * Rows `SUBRESOURCE yes|no`, whitespace separated or as a markdown table row (`| metrics | yes |`).
+ * A header row (`SUBRESOURCE ALLOWED`), a `|---|---|` separator and `#` comments are skipped;
+ * `-` as the subresource means the resource itself.
+ */
+export function parseAccessReviewBody(text: string, bodyLine: number, index: LineIndex, diags: Diagnostics, fenceLine: number, col: number): AccessReviewRow[] {
+  const rows: AccessReviewRow[] = [];
+  const seen = new Map<string, number>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = bodyLine + i;
+    const raw = lines[i]!.trim();
+    if (raw === '' || raw.startsWith('#')) continue;
+    const cells = raw.startsWith('|')
+      ? raw.replace(/^\||\|$/g, '').split('|').map((c) => c.trim())
+      : raw.split(/\s+/);
+    if (cells.every((c) => /^:?-+:?$/.test(c))) continue;
+    if (cells.length === 2 && cells[0]!.toLowerCase() === 'subresource' && cells[1]!.toLowerCase() === 'allowed') continue;
+    const allowed = cells.length === 2 ? ALLOWED[cells[1]!.toLowerCase()] : undefined;
+    if (cells.length !== 2 || allowed === undefined || cells[0] === '') {
+      diags.error('bad-table-row', index.pos(line, lines[i]!.length - lines[i]!.trimStart().length + 1), `bad access-review row \`${raw}\``, 'write one `SUBRESOURCE yes|no` per line, e.g. `metrics yes` (`-` for the resource itself)');
+      continue;
+    }
+    const subresource = cells[0] === '-' ? '' : cells[0]!;
+    const prev = seen.get(subresource);
+    if (prev !== undefined) {
+      diags.error('bad-table-row', index.pos(line, 1), `subresource \`${cells[0]}\` is already checked on line ${prev}`, 'keep one row per subresource');
+      continue;
+    }
+    seen.set(subresource, line);
+    rows.push({ subresource, allowed, line });
+  }
+  if (rows.length === 0 && !diags.items.some((d) => d.code === 'bad-table-row' && d.pos.line >= bodyLine && d.pos.line < bodyLine + lines.length)) {
+    diags.error('bad-table-row', index.pos(fenceLine, col), 'access-review block has no rows', 'write one `SUBRESOURCE yes|no` per line, e.g. `metrics yes`');
+  }
+  return rows;
+}
+
+/** `system:serviceaccount:NS:NAME` → service account; anything else → user (with `groups`). */
+export function parseSubject(as: string, groups: string[] | undefined, pos: ReturnType<LineIndex['pos']>, diags: Diagnostics): AccessSubject {
+  const prefix = 'system:serviceaccount:';
+  if (as.startsWith(prefix)) {
+    const rest = as.slice(prefix.length).split(':');
+    if (rest.length === 2 && rest[0] && rest[1]) {
+      if (groups) diags.warning('attribute-no-effect', pos, '`groups` has no effect for a service account subject', 'service accounts get their groups from Kubernetes');
+      return { kind: 'serviceaccount', namespace: rest[0], name: rest[1] };
+    }
+    diags.error('bad-attribute', pos, `bad value \`as=${as}\`: a service account is \`system:serviceaccount:NAMESPACE:NAME\``);
+  }
+  return { kind: 'user', user: as, groups: groups ?? [] };
+}
