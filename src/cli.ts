@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// The command line. The ONLY module that touches argv, process streams, signals and the exit
+// code: commands get a CliContext, throw KubelabErrors, and set ctx.exitCode; runCli turns all of
+// that into one exit code (0 passed, 1 a step failed, 2 lab or usage error, 130/143 interrupted).
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './cli/commands/index.js';
+import type { CliContext } from './cli/context.js';
+import { printError } from './cli/errors.js';
+import { KubelabError } from './errors.js';
+import { colorEnabled, painter } from './report/color.js';
+import { VERSION } from './version.js';
+
+export interface CliIo {
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  env?: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal; default: stdout.isTTY. */
+  isTTY?: boolean;
+  cwd?: string;
+  /** Aborted (reason 'SIGINT'/'SIGTERM') to interrupt a run. */
+  signal?: AbortSignal;
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const paint = painter(ctx.colorStderr);
+  const program = new Command('kubelab')
+    .description('Run markdown Kubernetes labs step by step on a real cluster, check what the article says really happens, and always clean up.')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'show stack traces of unexpected errors')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(paint('red', `kubelab: ${s.trimEnd()}`) + '\n'),
+    })
+    .showHelpAfterError(`  ${paint('yellow', 'hint:')} see \`kubelab --help\` or \`kubelab COMMAND --help\``);
+  for (const command of COMMANDS) command.register(program, ctx);
+  return program;
+}
+
+/** Run the CLI on `argv` (without node and script). Returns the exit code; never throws. */
+export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const env = io.env ?? process.env;
+  const isTTY = io.isTTY ?? (stdout as { isTTY?: boolean }).isTTY === true;
+  const stderrTTY = (stderr as { isTTY?: boolean }).isTTY === true;
+  const ctx: CliContext = {
+    stdout,
+    stderr,
+    env,
+    isTTY,
+    color: colorEnabled({ isTTY, env }),
+    colorStderr: colorEnabled({ isTTY: stderrTTY, env }),
+    cwd: io.cwd ?? process.cwd(),
+    signal: io.signal ?? new AbortController().signal,
+    debug: argv.includes('--debug') || env.KUBELAB_DEBUG === '1',
+    exitCode: 0,
+  };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (err) {
+    // Commander has already printed its message (usage errors) or the help/version text.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    printError(ctx, err);
+    return err instanceof KubelabError ? err.exitCode : 2;
+  }
+}
+
+/**
+ * First SIGINT/SIGTERM: abort the run (it stops and cleans up). Second: say cleanup is running.
+ * Third: leave now, without cleanup; the journal stays for `kubelab cleanup`.
+ */
+function installSignalHandlers(controller: AbortController, stderr: NodeJS.WritableStream): () => void {
+  let count = 0;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    count++;
+    if (count === 1) {
+      controller.abort(signal);
+      stderr.write(`\nkubelab: ${signal}: stopping the lab and cleaning up…\n`);
+    } else if (count === 2) {
+      stderr.write(`kubelab: cleanup in progress, press Ctrl-C again to force quit (cleanup would not finish)\n`);
+    } else {
+      stderr.write('kubelab: quitting without finishing cleanup. What the lab changed is still in place; run `kubelab cleanup` to undo it.\n');
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
+    }
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+}
+
+async function main(): Promise<void> {
+  const controller = new AbortController();
+  const uninstall = installSignalHandlers(controller, process.stderr);
+  const code = await runCli(process.argv.slice(2), { signal: controller.signal });
+  uninstall();
+  process.exitCode = code;
+  // Do not hang on a forgotten handle (a child process, a socket): give output time to flush.
+  setTimeout(() => process.exit(code), 3000).unref();
+}
+
+function isMainModule(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) void main();

@@ -1,0 +1,10 @@
+// Every CLI command, in the order `kubelab --help` lists them. Adding a command is one line here
+// plus its module.
+import type { CliCommand } from '../context.js';
+import { cleanupCommand } from './cleanup.js';
+import { lintCommand } from './lint.js';
+import { listCommand } from './list.js';
+import { runCommand } from './run.js';
+import { updateCommand } from './update.js';
+
+export const COMMANDS: readonly CliCommand[] = [runCommand, lintCommand, listCommand, updateCommand, cleanupCommand];

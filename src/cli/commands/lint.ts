@@ -1,0 +1,47 @@
+// `kubelab lint LAB.md...`: every problem, compiler style (`FILE:LINE:COL: severity: message`).
+import type { Command } from 'commander';
+import type { Diagnostic } from '../../lab/model.js';
+import { lintLab } from '../../lab/parse.js';
+import { painter } from '../../report/color.js';
+import { plural } from '../../report/format.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { readLabSource } from '../load.js';
+
+export const lintCommand: CliCommand = {
+  name: 'lint',
+  register(program: Command, ctx: CliContext) {
+    program
+      .command('lint')
+      .summary('check labs without running them')
+      .description('Check labs (front matter, fences, attributes, typed blocks) without running anything. Exit 0 when there is no error (warnings allowed), 2 otherwise.')
+      .argument('<labs...>', 'lab markdown files')
+      .action(async (files: string[]) => {
+        ctx.exitCode = await lintLabs(files, ctx);
+      });
+  },
+};
+
+export function formatDiagnostic(d: Diagnostic, color: boolean): string {
+  const paint = painter(color);
+  const where = `${d.pos.file}:${d.pos.line}:${d.pos.col ?? 1}`;
+  const severity = d.severity === 'error' ? paint('red', 'error') : paint('yellow', 'warning');
+  const line = `${paint('bold', where)}: ${severity}: ${d.message}`;
+  return d.hint ? `${line}\n  ${paint('dim', 'hint:')} ${d.hint}\n` : `${line}\n`;
+}
+
+export async function lintLabs(files: string[], ctx: CliContext): Promise<number> {
+  let errors = 0;
+  let warnings = 0;
+  for (const file of files) {
+    const { source, display } = await readLabSource(file, ctx.cwd);
+    const diagnostics = [...lintLab(source, display)].sort((a, b) => a.pos.line - b.pos.line || (a.pos.col ?? 0) - (b.pos.col ?? 0));
+    for (const d of diagnostics) {
+      ctx.stdout.write(formatDiagnostic(d, ctx.color));
+      if (d.severity === 'error') errors++;
+      else warnings++;
+    }
+  }
+  const labs = plural(files.length, 'lab');
+  ctx.stderr.write(errors + warnings === 0 ? `${labs}: no problems\n` : `${labs}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  return errors > 0 ? 2 : 0;
+}

@@ -1,0 +1,62 @@
+// `kubelab list LAB.md...`: the steps of a lab and their blocks (id, kind, flags, line).
+import type { Command } from 'commander';
+import type { Block, Lab } from '../../lab/model.js';
+import { painter } from '../../report/color.js';
+import { describeBlock } from '../../report/describe.js';
+import { oneLine } from '../../report/format.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { loadLabs } from './run.js';
+
+export const listCommand: CliCommand = {
+  name: 'list',
+  register(program: Command, ctx: CliContext) {
+    program
+      .command('list')
+      .summary('show the steps and blocks of labs')
+      .argument('<labs...>', 'lab markdown files')
+      .action(async (files: string[]) => {
+        const labs = await loadLabs(files, ctx);
+        if (!labs) {
+          ctx.exitCode = 2;
+          return;
+        }
+        for (const lab of labs) ctx.stdout.write(formatLabList(lab, ctx.color));
+        ctx.exitCode = 0;
+      });
+  },
+};
+
+/** Flags worth showing: the boolean attributes that are set, and the valued ones. */
+export function blockFlags(block: Block): string[] {
+  const a = block.attrs;
+  const flags: string[] = [];
+  for (const key of ['verify', 'hint', 'solution', 'skip', 'cleanup', 'secret', 'unordered'] as const) if (a[key]) flags.push(key);
+  if (a.name !== undefined) flags.push(`name=${a.name}`);
+  if (a.timeout !== undefined) flags.push(`timeout=${a.timeout / 1000}s`);
+  if (a.exit !== undefined) flags.push(`exit=${a.exit}`);
+  if (a.retry !== undefined) flags.push(`retry=${a.retry / 1000}s`);
+  if (a.stream !== 'both') flags.push(`stream=${a.stream}`);
+  if (a.points !== undefined) flags.push(`points=${a.points}`);
+  if (block.kind === 'sh' && block.expected) flags.push(`expects output (line ${block.expected.pos.line})`);
+  return flags;
+}
+
+export function formatLabList(lab: Lab, color: boolean): string {
+  const paint = painter(color);
+  const out: string[] = [];
+  const cluster = lab.cluster.provider + (lab.cluster.name ? ` ${lab.cluster.name}` : '');
+  out.push(`${paint('bold', lab.title)} ${paint('dim', `(${lab.file}, id ${lab.id}, cluster ${cluster}, ${lab.steps.length} steps)`)}`);
+  const blockLine = (b: Block) => {
+    const flags = blockFlags(b);
+    return `     ${b.id}  ${paint('cyan', b.kind)}${flags.length ? ` [${flags.join(', ')}]` : ''}  ${paint('dim', `line ${b.pos.line}`)}\n       ${paint('dim', oneLine(describeBlock(b), 90))}`;
+  };
+  for (const step of lab.steps) {
+    out.push(`${String(step.index + 1).padStart(3)}. ${step.title} ${paint('dim', `(${step.slug}, line ${step.pos.line})`)}`);
+    for (const b of step.blocks) out.push(blockLine(b));
+  }
+  if (lab.cleanup.length > 0 || lab.cleanupPos) {
+    out.push(`     ${paint('bold', 'Cleanup')}${lab.cleanupPos ? ` ${paint('dim', `(line ${lab.cleanupPos.line})`)}` : ''}`);
+    for (const b of lab.cleanup) out.push(blockLine(b));
+  }
+  return out.join('\n') + '\n';
+}

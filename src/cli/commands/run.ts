@@ -1,0 +1,63 @@
+// `kubelab run LAB.md...`: run labs in order; the exit code is the worst of them.
+import type { Command } from 'commander';
+import { runLab } from '../../engine/runner.js';
+import type { Lab } from '../../lab/model.js';
+import type { RunReport } from '../../engine/types.js';
+import { type CliCommand, type CliContext, worstExitCode } from '../context.js';
+import { printError } from '../errors.js';
+import { loadLab } from '../load.js';
+import { buildReporters } from '../reporters.js';
+import { addRunOptions, type RunFlags, toRunOptions } from '../run-options.js';
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  register(program: Command, ctx: CliContext) {
+    addRunOptions(
+      program
+        .command('run')
+        .summary('run labs step by step, check the outputs, clean up')
+        .description('Run each lab in order in one bash session per lab, check exit codes and expected outputs, run the typed actions, then clean up (also after a failure or Ctrl-C).')
+        .argument('<labs...>', 'lab markdown files'),
+    ).action(async (files: string[], flags: RunFlags) => {
+      ctx.exitCode = await runLabs(files, flags, ctx);
+    });
+  },
+};
+
+/** Parse every lab first (a typo in the third lab fails before the first one touches a cluster). */
+export async function loadLabs(files: string[], ctx: CliContext): Promise<Lab[] | undefined> {
+  const labs: Lab[] = [];
+  const errors: unknown[] = [];
+  for (const file of files) {
+    try {
+      labs.push(await loadLab(file, ctx.cwd));
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  if (errors.length === 0) return labs;
+  if (errors.length === 1) throw errors[0];
+  for (const err of errors) printError(ctx, err);
+  return undefined;
+}
+
+export function interruptExitCode(signal: AbortSignal): number {
+  return signal.reason === 'SIGTERM' ? 143 : 130;
+}
+
+/** Run labs in order; stop at an interrupt. Calls `after` with each lab's report (for `update`). */
+export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext, after?: (lab: Lab, report: RunReport) => Promise<number>): Promise<number> {
+  const labs = await loadLabs(files, ctx);
+  if (!labs) return 2;
+  const reporters = buildReporters(flags, ctx);
+  let exit = 0;
+  for (const lab of labs) {
+    if (ctx.signal.aborted) break;
+    const report = await runLab(lab, toRunOptions(flags, lab.file, ctx, reporters));
+    const code = after ? await after(lab, report) : report.exitCode;
+    exit = worstExitCode(exit, code);
+    if (report.status === 'interrupted') break;
+  }
+  if (ctx.signal.aborted) exit = worstExitCode(exit, interruptExitCode(ctx.signal));
+  return exit;
+}

@@ -1,0 +1,34 @@
+// What a command gets from src/cli.ts instead of touching process globals: output streams, the
+// environment, whether stdout is a TTY, the interrupt signal, and where to put its exit code.
+import type { Command } from 'commander';
+
+export interface CliContext {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal (live progress, colour). */
+  isTTY: boolean;
+  /** Whether stdout output is coloured (NO_COLOR/FORCE_COLOR honoured). */
+  color: boolean;
+  /** Whether stderr messages are coloured. */
+  colorStderr: boolean;
+  cwd: string;
+  /** Aborted with reason 'SIGINT' or 'SIGTERM' by src/cli.ts. */
+  signal: AbortSignal;
+  /** --debug (or KUBELAB_DEBUG=1): stack traces for unexpected errors. */
+  debug: boolean;
+  /** The command's exit code; commands set it, src/cli.ts uses it. */
+  exitCode: number;
+}
+
+/** A CLI command: one module each under src/cli/commands/, registered from commands/index.ts. */
+export interface CliCommand {
+  readonly name: string;
+  register(program: Command, ctx: CliContext): void;
+}
+
+/** The worse of two exit codes: interrupted (130/143) > lab/usage error (2) > failed (1) > passed (0). */
+export function worstExitCode(a: number, b: number): number {
+  const rank = (c: number) => (c === 130 || c === 143 ? 4 : c === 2 ? 3 : c === 0 ? 0 : c === 1 ? 1 : 2);
+  return rank(b) > rank(a) ? b : a;
+}

@@ -1,0 +1,73 @@
+// The flags `run` and `update` share, and how they map onto RunOptions.
+import { dirname, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { RunOptions } from '../engine/types.js';
+import type { Reporter } from '../report/types.js';
+import type { CliContext } from './context.js';
+import type { ReporterFlags } from './reporters.js';
+
+export interface RunFlags extends ReporterFlags {
+  var: Record<string, string>;
+  from?: string;
+  only?: string;
+  keepGoing?: boolean;
+  cleanup: boolean;
+  force?: boolean;
+  stateDir?: string;
+  reuse?: boolean;
+  keep?: boolean;
+  context?: string;
+  nodeImage?: string;
+}
+
+export function parseVar(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  const key = eq > 0 ? value.slice(0, eq) : '';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+    throw new InvalidArgumentError('expected K=V with K a shell variable name (letters, digits, _), e.g. --var NS=demo');
+  }
+  return { ...previous, [key]: value.slice(eq + 1) };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--var <K=V>', 'set a lab variable (repeatable); overrides the front matter vars', parseVar, {})
+    .option('--from <step>', 'start at this step (number, slug or title); earlier steps are skipped')
+    .option('--only <step>', 'run only this step (number, slug or title)')
+    .option('--keep-going', 'go on with the next steps after a step fails')
+    .option('--no-cleanup', 'leave what the lab changed in place; `kubelab cleanup` undoes it later')
+    .option('--force', 'start although an unfinished run of this lab left a journal (cleanup first with `kubelab cleanup`)')
+    .option('--reporter <name>', 'terminal (default), dot, silent, github, junit, json (repeatable)', collect, [])
+    .option('--junit <file>', 'also write a JUnit XML report to FILE')
+    .option('--json <file>', 'also write the JSON run report to FILE (docs/report-schema.md)')
+    .option('--state-dir <dir>', 'where cleanup journals live (default: $KUBELAB_STATE_DIR or ~/.local/state/kubelab)')
+    .option('--reuse', 'kind: reuse a running cluster of the lab\'s name instead of creating one')
+    .option('--keep', 'kind: keep the cluster kubelab created after the run')
+    .option('--context <name>', 'existing clusters: the kubeconfig context to use')
+    .option('--node-image <image>', 'kind: node image (default: $KUBELAB_NODE_IMAGE or kind\'s default)');
+}
+
+export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, reporters: Reporter[]): RunOptions {
+  const cluster: NonNullable<RunOptions['cluster']> = {};
+  if (flags.reuse) cluster.reuse = true;
+  if (flags.keep) cluster.keep = true;
+  if (flags.context !== undefined) cluster.context = flags.context;
+  if (flags.nodeImage !== undefined) cluster.nodeImage = flags.nodeImage;
+  return {
+    vars: flags.var,
+    from: flags.from,
+    only: flags.only,
+    keepGoing: flags.keepGoing === true,
+    cleanup: flags.cleanup,
+    force: flags.force === true,
+    stateDir: flags.stateDir === undefined ? undefined : resolve(ctx.cwd, flags.stateDir),
+    reporters,
+    signal: ctx.signal,
+    cluster,
+    cwd: dirname(resolve(ctx.cwd, labFile)),
+  };
+}
