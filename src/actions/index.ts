@@ -1,10 +1,6 @@
-// PLACEHOLDER (replaced by the Kubernetes actions module): executors of the typed blocks.
-import type { Executor } from '../engine/types.js';
-import type { AccessReviewBlock, ApplyBlock, KubeletConfigBlock } from '../lab/model.js';
-
-const notYet = (kind: string) => async (): Promise<never> => {
-  throw new Error(`${kind} blocks are not implemented yet`);
-};
-export const applyExecutor: Executor<ApplyBlock> = notYet('apply');
-export const kubeletConfigExecutor: Executor<KubeletConfigBlock> = notYet('kubelet-config');
-export const accessReviewExecutor: Executor<AccessReviewBlock> = notYet('access-review');
+// Executors of the typed blocks (one module each) and the undo handlers they need.
+export { applyExecutor } from './apply.js';
+export { kubeletConfigExecutor, KUBELET_CONFIG_PATH } from './kubelet-config.js';
+export { accessReviewExecutor, reviewBody, subjectSpec } from './access-review.js';
+export { kubeUndoHandlers, restoreFileUndo, deleteObjectsUndo, deleteClusterUndo, type UndoHandler } from './undo-handlers.js';
+export { mergeYamlText, configMismatches, parseGoDuration } from './merge.js';

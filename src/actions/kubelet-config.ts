@@ -1,0 +1,134 @@
+// ```kubelet-config { node=worker }```: merge YAML into a node's kubelet config, restart the
+// kubelet, and check that it came back Ready with the new values; roll back by itself when not.
+import { createTwoFilesPatch } from 'diff';
+import type { ExecContext, Executor } from '../engine/types.js';
+import type { KubeletConfigBlock, Lab } from '../lab/model.js';
+import type { NodeAccess } from '../node/types.js';
+import { CommandNodeAccess } from '../node/command-node.js';
+import { waitForNodesReady } from '../kube/nodes.js';
+import type { KubeClient } from '../kube/client.js';
+import { clientFor, outcome, requireCluster } from './context.js';
+import { configMismatches, mergeYamlText } from './merge.js';
+
+export const KUBELET_CONFIG_PATH = '/var/lib/kubelet/config.yaml';
+export const KUBELET_UNIT = 'kubelet';
+const JOURNAL_LINES = 20;
+const CONFIGZ_TIMEOUT_MS = 60_000;
+
+// Backups this process registered a restore undo for, per lab run: a second block on the same
+// node must not register a second restore of the same backup.
+const registered = new WeakMap<Lab, Set<string>>();
+
+export const kubeletConfigExecutor: Executor<KubeletConfigBlock> = async (block, ctx) => {
+  const started = Date.now();
+  const cluster = requireCluster(ctx, block);
+  const node = await cluster.node(block.node);
+  const client = clientFor(cluster);
+  const command = `kubelet-config on ${node.name}: ${Object.keys(block.patch).join(', ')}`;
+  const lines: string[] = [];
+  const say = (l: string) => {
+    lines.push(l);
+    ctx.onOutput?.('stdout', `${l}\n`);
+  };
+
+  const original = (await node.readFile(KUBELET_CONFIG_PATH)).toString('utf8');
+  const { backupPath, created } = node instanceof CommandNodeAccess ? await node.backup(KUBELET_CONFIG_PATH) : { backupPath: await node.backupFile(KUBELET_CONFIG_PATH), created: true };
+  const key = `${JSON.stringify(node.ref)}:${KUBELET_CONFIG_PATH}`;
+  const seen = registered.get(ctx.lab) ?? new Set<string>();
+  registered.set(ctx.lab, seen);
+  let undoId: string | undefined;
+  // A backup that exists but that this run did not make is from an interrupted earlier run: it
+  // holds the config as it was before that run, which is what cleanup must restore.
+  if (created || !seen.has(key)) {
+    undoId = await ctx.registerUndo({
+      kind: 'restore-file',
+      label: `restore ${KUBELET_CONFIG_PATH} on ${node.name}`,
+      node: node.ref,
+      path: KUBELET_CONFIG_PATH,
+      backupPath,
+      restartService: KUBELET_UNIT,
+    });
+    seen.add(key);
+  }
+
+  let merged: string;
+  try {
+    merged = mergeYamlText(original, block.patch);
+  } catch (e) {
+    return outcome(started, { status: 'failed', command, output: '', message: `${node.name}:${KUBELET_CONFIG_PATH}: ${(e as Error).message}` });
+  }
+  const diff = createTwoFilesPatch(KUBELET_CONFIG_PATH, KUBELET_CONFIG_PATH, original, merged, 'before', 'after', { context: 1 });
+  say(`${node.name}: ${KUBELET_CONFIG_PATH} (backup ${backupPath})`);
+  for (const l of diff.split('\n').filter((l) => /^[+-][^+-]/.test(l))) say(l);
+
+  const budget = ctx.timeoutMs;
+  const deadline = started + budget;
+  const restartedAt = new Date();
+  try {
+    await node.writeFileAtomic(KUBELET_CONFIG_PATH, merged);
+    ctx.progress(`restarting the kubelet on ${node.name}`);
+    await node.restartService(KUBELET_UNIT, { timeoutMs: remaining(deadline), signal: ctx.signal });
+    say(`kubelet restarted on ${node.name}`);
+    await waitForNodesReady(client, { names: [node.name], heartbeatAfter: restartedAt, timeoutMs: remaining(deadline), signal: ctx.signal, progress: ctx.progress });
+    say(`node ${node.name} is Ready`);
+    const mismatches = await waitForConfigz(client, node.name, block.patch, Math.min(remaining(deadline), CONFIGZ_TIMEOUT_MS), ctx.signal);
+    if (mismatches.length) {
+      throw new Error(`the kubelet runs but /configz does not show the new values (${mismatches.join('; ')}): an unknown or misspelt field?`);
+    }
+    say(`configz on ${node.name} shows ${Object.keys(block.patch).join(', ')}`);
+    return outcome(started, { status: 'passed', command, output: lines.join('\n') + '\n', diff });
+  } catch (e) {
+    if (ctx.signal.aborted) throw e;
+    const journal = await node.journal(KUBELET_UNIT, JOURNAL_LINES).catch((je) => `(journal unavailable: ${(je as Error).message})`);
+    const rollback = await rollBack(node, original, created ? backupPath : undefined, undoId, ctx);
+    const message = `kubelet on ${node.name} did not come back with the new config: ${(e as Error).message}; ${rollback}`;
+    return outcome(started, {
+      status: 'failed',
+      command,
+      output: `${lines.join('\n')}\n${message}\nlast ${JOURNAL_LINES} lines of the kubelet's journal:\n${journal}`,
+      message,
+      hint: `the lines above are from \`journalctl -u kubelet\` on ${node.name}; fix the kubelet-config block at ${block.pos.file}:${block.pos.line}`,
+      diff,
+    });
+  }
+};
+
+function remaining(deadline: number): number {
+  return Math.max(deadline - Date.now(), 5_000);
+}
+
+/**
+ * Puts the config back as it was before this block and restarts the kubelet. When this block
+ * made the backup, the backup itself is moved back and its undo dropped (nothing left to do).
+ */
+async function rollBack(node: NodeAccess, original: string, ownBackup: string | undefined, undoId: string | undefined, ctx: ExecContext): Promise<string> {
+  try {
+    if (ownBackup && undoId) {
+      await node.restoreBackup(KUBELET_CONFIG_PATH, ownBackup);
+      await ctx.dropUndo(undoId);
+    } else {
+      await node.writeFileAtomic(KUBELET_CONFIG_PATH, original);
+    }
+    await node.restartService(KUBELET_UNIT, { timeoutMs: 120_000 });
+    return `the previous config was restored and the kubelet restarted`;
+  } catch (e) {
+    return `ROLLING BACK FAILED too (${(e as Error).message}): cleanup will try again`;
+  }
+}
+
+async function waitForConfigz(client: KubeClient, nodeName: string, patch: Record<string, unknown>, timeoutMs: number, signal: AbortSignal): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let mismatches: string[] = ['no answer from /configz yet'];
+  while (!signal.aborted) {
+    try {
+      const body = JSON.parse(await client.getRaw(`/api/v1/nodes/${encodeURIComponent(nodeName)}/proxy/configz`, { signal }));
+      mismatches = configMismatches(patch, body.kubeletconfig);
+      if (!mismatches.length) return [];
+    } catch (e) {
+      mismatches = [`/configz: ${(e as Error).message}`];
+    }
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return mismatches;
+}
