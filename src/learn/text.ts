@@ -20,7 +20,8 @@ export interface Style {
 }
 
 export function makeStyle(color: boolean): Style {
-  const f = (fmt: Fmt) => (s: string) => (color && s ? styleText(fmt, s) : s);
+  // validateStream off: whether to colour is decided here (TTY, NO_COLOR), not by stdout.
+  const f = (fmt: Fmt) => (s: string) => (color && s ? styleText(fmt, s, { validateStream: false }) : s);
   return {
     color,
     bold: f('bold'),

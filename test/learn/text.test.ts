@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { makeStyle, stripAnsi, truncate, visibleWidth, wrapLine } from '../../src/learn/text.js';
+
+const color = makeStyle(true);
+
+describe('wrapLine', () => {
+  it('wraps at word boundaries within the width', () => {
+    const lines = wrapLine('the quick brown fox jumps over the lazy dog', 15);
+    expect(lines).toEqual(['the quick brown', 'fox jumps over', 'the lazy dog']);
+  });
+
+  it('keeps continuation indent and hard-breaks long words', () => {
+    const lines = wrapLine('x ' + 'a'.repeat(30), 12, '  ');
+    expect(lines.every((l) => visibleWidth(l) <= 12)).toBe(true);
+    expect(lines.slice(1).every((l) => l.startsWith('  '))).toBe(true);
+    expect(lines.join('').replace(/ /g, '')).toBe('x' + 'a'.repeat(30));
+  });
+
+  it('does not count escapes as width and never splits them', () => {
+    const s = `${color.bold('bold words here')} and ${color.code('code spans')} too`;
+    const lines = wrapLine(s, 12);
+    for (const l of lines) expect(visibleWidth(l)).toBeLessThanOrEqual(12);
+    expect(stripAnsi(lines.join(' '))).toBe('bold words here and code spans too');
+  });
+
+  it('never exceeds the width and keeps every word (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-z]{1,25}$/), { minLength: 1, maxLength: 30 }), fc.integer({ min: 10, max: 100 }), (words, width) => {
+        const lines = wrapLine(words.join(' '), width);
+        expect(lines.every((l) => visibleWidth(l) <= width)).toBe(true);
+        expect(lines.join('').replace(/ /g, '')).toBe(words.join(''));
+      }),
+    );
+  });
+});
+
+describe('truncate', () => {
+  it('cuts to the width and resets styling', () => {
+    const t = truncate(color.bold('abcdefghij'), 4);
+    expect(stripAnsi(t)).toBe('abcd');
+    expect(t.endsWith('\x1b[0m')).toBe(true);
+    expect(truncate('short', 10)).toBe('short');
+  });
+});
+
+describe('makeStyle', () => {
+  it('emits no escapes without colour', () => {
+    const plain = makeStyle(false);
+    expect(plain.bold('x') + plain.fail('y')).toBe('xy');
+    expect(color.bold('x')).not.toBe('x');
+  });
+});
