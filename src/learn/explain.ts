@@ -1,59 +1,53 @@
 // Say in plain words how a learner's output differs from the lab's expected output:
-// "line 2: expected `yes`, you got `no`". Pure; used by `learn` (check) and the gradebook.
-import { diffArrays } from 'diff';
+// "line 2: expected `yes`, you got `no`". The pairing of lines is the matcher's own (so `...`,
+// `(re)` and `{{capture}}` lines that matched are never reported); this file only words it.
+// Pure; used by `learn` (check, run) and the gradebook.
+import { alignOrdered, alignUnordered, type AlignOp } from '../match/align.js';
+import { normalizeLines } from '../match/index.js';
+import { parseLine } from '../match/pattern.js';
 
 export interface Difference {
-  /** 1-based line in the expected output this difference is at (or after, for extra lines). */
+  /** 1-based line in the expected output this difference is at (or after, for extra lines; 0 = before line 1). */
   line: number;
   kind: 'changed' | 'missing' | 'extra';
   expected?: string;
   actual?: string;
 }
 
-function toLines(text: string): string[] {
-  const lines = text.replace(/\r\n/g, '\n').split('\n').map((l) => l.trimEnd());
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
 /** Line-level differences between expected and actual output, in expected-line order. */
 export function findDifferences(expected: string, actual: string, opts: { unordered?: boolean } = {}): Difference[] {
-  const exp = toLines(expected);
-  const act = toLines(actual);
-  if (opts.unordered) {
-    const left = [...act];
-    const out: Difference[] = [];
-    exp.forEach((l, i) => {
-      const at = left.indexOf(l);
-      if (at >= 0) left.splice(at, 1);
-      else out.push({ line: i + 1, kind: 'missing', expected: l });
-    });
-    for (const l of left) out.push({ line: exp.length, kind: 'extra', actual: l });
-    return out;
-  }
+  const exp = normalizeLines(expected);
+  const act = normalizeLines(actual);
+  const patterns = exp.map((l) => parseLine(l));
+  const alignment = opts.unordered ? alignUnordered(patterns, act) : alignOrdered(patterns, act);
+  if (alignment.ok) return [];
   const out: Difference[] = [];
-  let line = 0; // expected lines consumed so far
-  const changes = diffArrays(exp, act);
-  for (let i = 0; i < changes.length; i++) {
-    const c = changes[i]!;
-    if (!c.added && !c.removed) {
-      line += c.value.length;
+  let lastExp = 0; // 1-based number of the last expected line passed
+  let run: AlignOp[] = [];
+  const flush = () => {
+    const missing = run.filter((o): o is Extract<AlignOp, { kind: 'missing' }> => o.kind === 'missing');
+    const extra = run.filter((o): o is Extract<AlignOp, { kind: 'extra' }> => o.kind === 'extra');
+    const before = lastExp;
+    // Ordered output: a missing line next to an extra one is one changed line.
+    const pairs = opts.unordered ? 0 : Math.min(missing.length, extra.length);
+    for (let i = 0; i < missing.length; i++) {
+      const m = missing[i]!;
+      if (i < pairs) out.push({ line: m.exp + 1, kind: 'changed', expected: exp[m.exp], actual: act[extra[i]!.act] });
+      else out.push({ line: m.exp + 1, kind: 'missing', expected: exp[m.exp] });
+      lastExp = Math.max(lastExp, m.exp + 1);
+    }
+    for (const e of extra.slice(pairs)) out.push({ line: opts.unordered ? exp.length : pairs ? lastExp : before, kind: 'extra', actual: act[e.act] });
+    run = [];
+  };
+  for (const op of alignment.ops) {
+    if (op.kind === 'missing' || op.kind === 'extra') {
+      run.push(op);
       continue;
     }
-    if (c.removed) {
-      const next = changes[i + 1];
-      const added = next?.added ? next.value : [];
-      if (next?.added) i++;
-      c.value.forEach((e, j) => {
-        line++;
-        if (j < added.length) out.push({ line, kind: 'changed', expected: e, actual: added[j] });
-        else out.push({ line, kind: 'missing', expected: e });
-      });
-      for (const a of added.slice(c.value.length)) out.push({ line, kind: 'extra', actual: a });
-      continue;
-    }
-    for (const a of c.value) out.push({ line, kind: 'extra', actual: a });
+    flush();
+    lastExp = op.exp + 1;
   }
+  flush();
   return out;
 }
 
@@ -62,8 +56,9 @@ const q = (s: string) => (s === '' ? 'an empty line' : `\`${s}\``);
 /** One sentence per difference, at most `limit` of them (and a count of the rest). */
 export function explainMismatch(expected: string, actual: string, opts: { unordered?: boolean; limit?: number } = {}): string[] {
   const limit = opts.limit ?? 5;
-  if (toLines(actual).length === 0 && toLines(expected).length > 0) return ['you got no output at all; expected ' + q(toLines(expected)[0]!) + (toLines(expected).length > 1 ? ' and more' : '')];
+  const exp = normalizeLines(expected);
   const diffs = findDifferences(expected, actual, opts);
+  if (diffs.length && normalizeLines(actual).length === 0) return [`you got no output at all; expected ${q(exp[0] ?? '')}${exp.length > 1 ? ` and ${exp.length - 1} more line${exp.length > 2 ? 's' : ''}` : ''}`];
   const lines = diffs.slice(0, limit).map((d) => {
     switch (d.kind) {
       case 'changed':
@@ -71,6 +66,7 @@ export function explainMismatch(expected: string, actual: string, opts: { unorde
       case 'missing':
         return opts.unordered ? `expected a line ${q(d.expected!)} (in any order), it is not in your output` : `line ${d.line}: expected ${q(d.expected!)}, it is missing from your output`;
       case 'extra':
+        if (opts.unordered) return `your output has an extra line ${q(d.actual!)}`;
         return d.line === 0 ? `before line 1: your output has an extra line ${q(d.actual!)}` : `after line ${d.line}: your output has an extra line ${q(d.actual!)}`;
     }
   });
