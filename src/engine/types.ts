@@ -125,6 +125,10 @@ export interface ShellRunResult {
   /** Interleaved in arrival order. */
   output: string;
   durationMs: number;
+  /** Stopped by the run's AbortSignal (not by its timeout). */
+  aborted?: boolean;
+  /** Something the learner should know, e.g. the shell died and a new one was started. */
+  notice?: string;
 }
 
 /** The persistent bash session of a run (implemented in src/engine/shell.ts). */

@@ -1,0 +1,99 @@
+// Finding and stopping the processes a shell block started. Linux: /proc (session id and start
+// time, so only the block's own process groups are stopped and earlier background jobs live on).
+// Elsewhere: `ps`, descendants of the shell.
+import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  /** Seconds since boot (Linux only). */
+  startedAt?: number;
+}
+
+const HAS_PROC = process.platform === 'linux';
+const CLK_TCK = 100;
+
+function readProc(pid: number): ProcInfo | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm may contain spaces and parentheses: fields start after the last ')'.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { pid, ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]), startedAt: Number(f[19]) / CLK_TCK };
+  } catch {
+    return undefined;
+  }
+}
+
+export function listProcs(): ProcInfo[] {
+  if (HAS_PROC) {
+    const out: ProcInfo[] = [];
+    for (const name of readdirSync('/proc')) {
+      const c = name.charCodeAt(0);
+      if (c < 48 || c > 57) continue;
+      const p = readProc(Number(name));
+      if (p) out.push(p);
+    }
+    return out;
+  }
+  const r = spawnSync('ps', ['-A', '-o', 'pid=,ppid=,pgid='], { encoding: 'utf8' });
+  return (r.stdout ?? '')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number))
+    .filter((f) => f.length === 3 && f.every(Number.isFinite))
+    .map(([pid, ppid, pgid]) => ({ pid: pid!, ppid: ppid!, pgid: pgid!, sid: -1 }));
+}
+
+/** Seconds since boot now (Linux), to compare with ProcInfo.startedAt. */
+export function uptimeSeconds(): number | undefined {
+  if (!HAS_PROC) return undefined;
+  try {
+    return Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Processes that belong to the shell `shellPid` (its session, or its descendants without /proc),
+ * except the shell itself. `since` (seconds since boot) keeps only those started after it.
+ */
+export function shellProcesses(shellPid: number, since?: number): ProcInfo[] {
+  const all = listProcs();
+  let mine: ProcInfo[];
+  if (HAS_PROC) {
+    mine = all.filter((p) => p.sid === shellPid && p.pid !== shellPid);
+  } else {
+    const children = new Map<number, ProcInfo[]>();
+    for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+    mine = [];
+    const todo = [shellPid];
+    while (todo.length) for (const c of children.get(todo.pop()!) ?? []) (mine.push(c), todo.push(c.pid));
+  }
+  // 20 ms of slack: start times have a 10 ms resolution.
+  return since === undefined ? mine : mine.filter((p) => p.startedAt === undefined || p.startedAt >= since - 0.02);
+}
+
+/** Signal each process group (never the shell's own group, whose members get it one by one). */
+export function signalProcesses(procs: readonly ProcInfo[], shellPgid: number, signal: NodeJS.Signals): number {
+  let sent = 0;
+  const groups = new Set<number>();
+  for (const p of procs) {
+    if (p.pgid === shellPgid || p.pgid <= 1) {
+      if (tryKill(p.pid, signal)) sent++;
+    } else groups.add(p.pgid);
+  }
+  for (const g of groups) if (tryKill(-g, signal)) sent++;
+  return sent;
+}
+
+export function tryKill(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}

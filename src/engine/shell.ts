@@ -1,0 +1,391 @@
+// The persistent bash session of a run: one bash process, like a learner's terminal. Variables,
+// functions and `cd` of one block persist to the next; each block gets its own exit code,
+// stdout, stderr and interleaved output. See ./shell-init.ts for the bash side and the protocol.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import { performance } from 'node:perf_hooks';
+import type { Shell, ShellRunResult } from './types.js';
+import { INIT_SCRIPT } from './shell-init.js';
+import { shellProcesses, signalProcesses, tryKill, uptimeSeconds } from './procs.js';
+import { EnvironmentError } from '../errors.js';
+
+export interface ShellOptions {
+  cwd: string;
+  env: Record<string, string>;
+  /** After SIGTERM, how long a stopped block's processes get before SIGKILL (ms). Default 2000. */
+  killGraceMs?: number;
+  /** Path of bash (default `bash` on PATH). */
+  bash?: string;
+}
+
+type Stream = 'stdout' | 'stderr';
+type OutputListener = (stream: Stream, chunk: string) => void;
+
+const RS = 0x1e;
+const EMPTY = Buffer.alloc(0);
+
+/** Quote for bash: a single-quoted word. */
+export function bashQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+interface Pending {
+  token: string;
+  prefix: Record<Stream, Buffer>;
+  stdout: string[];
+  stderr: string[];
+  output: string[];
+  done: Record<Stream, boolean>;
+  exitCode?: number;
+  onOutput?: OutputListener;
+  finish: () => void;
+}
+
+/** One bash process and the parsing of its two output streams. */
+class BashProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly pid: number;
+  current?: Pending;
+  exited = false;
+  /** Exited and its last output delivered. */
+  dead = false;
+  exitCode: number | null = null;
+  exitSignal: NodeJS.Signals | null = null;
+  readonly whenExited: Promise<void>;
+  private readonly ended: Record<Stream, boolean> = { stdout: false, stderr: false };
+  readonly whenDrained: Promise<void>;
+  private held: Record<Stream, Buffer> = { stdout: EMPTY, stderr: EMPTY };
+  private readonly decoders: Record<Stream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  /** Output that arrived between blocks (background jobs): shown with the next block. */
+  stray: { stdout: string[]; stderr: string[]; output: string[] } = { stdout: [], stderr: [], output: [] };
+
+  constructor(bash: string, cwd: string, env: Record<string, string>, dir: string, restore: boolean) {
+    this.child = spawn(bash, ['--noprofile', '--norc'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    if (this.child.pid === undefined) throw new EnvironmentError('no-bash', `could not start ${bash}`, { hint: 'install bash (4.4 or newer) and put it on PATH' });
+    this.pid = this.child.pid;
+    this.whenExited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exited = true;
+        this.exitCode = code;
+        this.exitSignal = signal;
+        resolve();
+      });
+      this.child.once('error', () => {
+        this.exited = true;
+        resolve();
+      });
+    });
+    void this.whenExited.then(async () => {
+      // Give the pipes a moment to deliver what bash wrote before dying (background jobs may
+      // keep them open: do not wait for those).
+      await Promise.race([this.whenDrained, delay(300)]);
+      this.flush();
+      this.dead = true;
+      this.current?.finish();
+    });
+    const drained = (s: Stream) =>
+      new Promise<void>((resolve) => {
+        this.child[s].once('close', () => {
+          this.ended[s] = true;
+          resolve();
+        });
+      });
+    this.whenDrained = Promise.all([drained('stdout'), drained('stderr')]).then(() => undefined);
+    this.child.stdout.on('data', (b: Buffer) => this.feed('stdout', b));
+    this.child.stderr.on('data', (b: Buffer) => this.feed('stderr', b));
+    this.child.stdin.on('error', () => {
+      /* bash died; the exit handler reports it */
+    });
+    let boot = `__kl_dir=${bashQuote(dir)}; builtin source ${bashQuote(join(dir, 'init'))}\n`;
+    if (restore) {
+      const state = join(dir, 'state');
+      boot += `{ builtin source ${bashQuote(state)}; __kl_setup; command rm -f ${bashQuote(state)}; } >/dev/null 2>&1\n`;
+    }
+    this.child.stdin.write(boot);
+  }
+
+  write(line: string): void {
+    if (!this.exited) this.child.stdin.write(line);
+  }
+
+  private emit(s: Stream, bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    const text = this.decoders[s].write(bytes);
+    if (text) this.push(s, text);
+  }
+
+  private push(s: Stream, text: string): void {
+    const p = this.current;
+    const sink = p ?? this.stray;
+    sink[s].push(text);
+    sink.output.push(text);
+    p?.onOutput?.(s, text);
+  }
+
+  private feed(s: Stream, chunk: Buffer): void {
+    let buf = this.held[s].length ? Buffer.concat([this.held[s], chunk]) : chunk;
+    this.held[s] = EMPTY;
+    while (buf.length) {
+      const p = this.current;
+      if (!p || p.done[s]) {
+        this.emit(s, buf);
+        return;
+      }
+      const prefix = p.prefix[s];
+      const i = buf.indexOf(prefix);
+      if (i < 0) {
+        // Keep a tail that could be the start of the marker until more bytes arrive.
+        const j = buf.lastIndexOf(RS);
+        if (j >= 0 && buf.length - j < prefix.length && prefix.subarray(0, buf.length - j).equals(buf.subarray(j))) {
+          this.emit(s, buf.subarray(0, j));
+          this.held[s] = Buffer.from(buf.subarray(j));
+        } else this.emit(s, buf);
+        return;
+      }
+      const end = buf.indexOf(RS, i + prefix.length);
+      if (end < 0) {
+        this.emit(s, buf.subarray(0, i));
+        this.held[s] = Buffer.from(buf.subarray(i));
+        return;
+      }
+      this.emit(s, buf.subarray(0, i));
+      const tail = this.decoders[s].end();
+      if (tail) this.push(s, tail);
+      if (s === 'stdout') p.exitCode = Number(buf.subarray(i + prefix.length, end).toString('latin1'));
+      p.done[s] = true;
+      buf = buf.subarray(end + 1);
+      if (p.done.stdout && p.done.stderr) p.finish();
+    }
+  }
+
+  /** After bash died: whatever is still held is output, not a marker. */
+  flush(): void {
+    for (const s of ['stdout', 'stderr'] as const) {
+      const held = this.held[s];
+      this.held[s] = EMPTY;
+      this.emit(s, held);
+      const tail = this.decoders[s].end();
+      if (tail) this.push(s, tail);
+    }
+  }
+}
+
+class PersistentShell implements Shell {
+  private proc!: BashProcess;
+  private readonly dir: string;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly killGraceMs: number;
+  private readonly bash: string;
+
+  constructor(private readonly opts: ShellOptions) {
+    this.dir = mkdtempSync(join(tmpdir(), 'kubelab-sh-'));
+    writeFileSync(join(this.dir, 'init'), INIT_SCRIPT);
+    this.killGraceMs = opts.killGraceMs ?? 2000;
+    this.bash = opts.bash ?? 'bash';
+  }
+
+  async start(restore: boolean): Promise<void> {
+    this.proc = new BashProcess(this.bash, this.opts.cwd, this.opts.env, this.dir, restore);
+    const r = await this.exec('', {});
+    if (r.exitCode !== 0) {
+      const why = r.output.trim() || `exit ${r.exitCode ?? r.signal}`;
+      throw new EnvironmentError('shell-start', `bash did not start: ${why}`, { hint: 'check that bash (4.4 or newer) is on PATH and runs' });
+    }
+  }
+
+  run(command: string, opts: { timeoutMs?: number; signal?: AbortSignal; onOutput?: OutputListener } = {}): Promise<ShellRunResult> {
+    const next = this.queue.then(() => this.exec(command, opts));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async exec(command: string, opts: { timeoutMs?: number; signal?: AbortSignal; onOutput?: OutputListener }): Promise<ShellRunResult> {
+    if (this.closed) throw new Error('shell is closed');
+    const proc = this.proc;
+    const started = performance.now();
+    const token = randomBytes(6).toString('hex');
+    const stray = proc.stray;
+    proc.stray = { stdout: [], stderr: [], output: [] };
+    let stopped: 'timeout' | 'abort' | undefined;
+    let lostState = false;
+
+    const result = await new Promise<ShellRunResult & { stopped?: 'timeout' | 'abort' }>((resolve) => {
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      let ticker: NodeJS.Timeout | undefined;
+      const pending: Pending = {
+        token,
+        // stdout: RS KLo<token>:<exit code> RS; stderr: RS KLe<token> RS.
+        prefix: { stdout: Buffer.from(`\x1eKLo${token}:`), stderr: Buffer.from(`\x1eKLe${token}`) },
+        stdout: stray.stdout,
+        stderr: stray.stderr,
+        output: stray.output,
+        done: { stdout: false, stderr: false },
+        onOutput: opts.onOutput,
+        finish: () => settle(),
+      };
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        if (ticker) clearInterval(ticker);
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (proc.current === pending) proc.current = undefined;
+        const exitedNow = proc.exited && !(pending.done.stdout && pending.done.stderr);
+        resolve({
+          exitCode: stopped ? null : exitedNow ? proc.exitCode : (pending.exitCode ?? null),
+          signal: stopped ? 'SIGTERM' : exitedNow ? proc.exitSignal : null,
+          timedOut: stopped === 'timeout',
+          stdout: pending.stdout.join(''),
+          stderr: pending.stderr.join(''),
+          output: pending.output.join(''),
+          durationMs: performance.now() - started,
+          stopped,
+        });
+      };
+
+      const stop = (why: 'timeout' | 'abort') => {
+        if (stopped || settled) return;
+        stopped = why;
+        const stopAt = performance.now();
+        const up = uptimeSeconds();
+        // Background jobs of earlier blocks (their process groups) live on, as after Ctrl-C.
+        const jobs = new Set(readFileOr(join(this.dir, 'jobs')).split('\n').filter(Boolean).map(Number));
+        const since = up === undefined ? undefined : up - (stopAt - started) / 1000;
+        const round = (sig: NodeJS.Signals) => {
+          if (proc.exited) return;
+          // USR1 first: bash runs the trap as soon as the killed foreground job is gone.
+          tryKill(proc.pid, 'SIGUSR1');
+          signalProcesses(shellProcesses(proc.pid, since).filter((p) => !jobs.has(p.pgid)), proc.pid, sig);
+        };
+        round('SIGTERM');
+        ticker = setInterval(() => {
+          const waited = performance.now() - stopAt;
+          if (waited > this.killGraceMs * 1.5) {
+            // A shell that ignores our signals (traps of the lab's own) or never gets control back.
+            lostState = true;
+            tryKill(-proc.pid, 'SIGKILL');
+            tryKill(proc.pid, 'SIGKILL');
+            return;
+          }
+          round(waited > this.killGraceMs ? 'SIGKILL' : 'SIGTERM');
+          // Still running after the skip trap had its chance: a builtin loop. Exit (state saved).
+          if (waited > 250) tryKill(proc.pid, 'SIGUSR2');
+        }, 50);
+      };
+      const onAbort = () => stop('abort');
+
+      proc.current = pending;
+      if (proc.dead) return settle();
+      if (opts.timeoutMs !== undefined && opts.timeoutMs > 0 && Number.isFinite(opts.timeoutMs)) timer = setTimeout(() => stop('timeout'), opts.timeoutMs);
+      if (opts.signal) {
+        if (opts.signal.aborted) queueMicrotask(onAbort);
+        else opts.signal.addEventListener('abort', onAbort, { once: true });
+      }
+      if (proc.exited) return;
+      writeFileSync(join(this.dir, 'cmd'), command);
+      proc.write(`{ __kl_b; } 2>/dev/null; builtin eval "$__kl_cmd" </dev/null; { __kl_e ${token} $?; } 2>/dev/null\n`);
+    });
+
+    const { stopped: _s, ...res } = result;
+    if (proc.exited) {
+      const hadState = !lostState && existsSync(join(this.dir, 'state'));
+      await this.reap(proc);
+      if (!this.closed) {
+        const what = stopped
+          ? stopped === 'timeout'
+            ? 'the block was stopped'
+            : 'the block was interrupted'
+          : res.exitCode !== null
+            ? `the shell exited with code ${res.exitCode}`
+            : `the shell was killed by ${res.signal ?? 'a signal'}`;
+        res.notice = hadState
+          ? `${what}; kubelab started a new shell with the same variables, functions and working directory (background jobs were stopped)`
+          : `${what}; kubelab started a new shell: variables, functions and the working directory set by earlier blocks are lost`;
+        await this.start(hadState);
+      }
+    }
+    if (stopped) res.aborted = stopped === 'abort';
+    return res;
+  }
+
+  /** Stop what a dead shell left behind (its background jobs): a closed terminal hangs them up. */
+  private async reap(proc: BashProcess): Promise<void> {
+    const left = shellProcesses(proc.pid);
+    if (!left.length) return;
+    signalProcesses(left, -1, 'SIGTERM');
+    await delay(100);
+    const still = shellProcesses(proc.pid);
+    if (still.length) signalProcesses(still, -1, 'SIGKILL');
+  }
+
+  async setEnv(name: string, value: string): Promise<void> {
+    if (!NAME_RE.test(name)) throw new Error(`not a shell variable name: ${JSON.stringify(name)}`);
+    const r = await this.run(`builtin export ${name}=${bashQuote(value)}`);
+    if (r.exitCode !== 0) throw new Error(`could not set ${name} in the shell: ${r.output.trim() || `exit ${r.exitCode}`}`);
+  }
+
+  async cwd(): Promise<string> {
+    const r = await this.run(`builtin printf '%s' "$PWD"`);
+    return r.stdout;
+  }
+
+  async env(): Promise<Record<string, string>> {
+    const r = await this.run('command -p env -0');
+    const env: Record<string, string> = {};
+    for (const entry of r.stdout.split('\0')) {
+      const eq = entry.indexOf('=');
+      if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    return env;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.queue;
+    this.closed = true;
+    const proc = this.proc;
+    if (proc && !proc.exited) {
+      proc.child.stdin.end();
+      await Promise.race([proc.whenExited, delay(1000)]);
+      if (!proc.exited) {
+        tryKill(-proc.pid, 'SIGKILL');
+        tryKill(proc.pid, 'SIGKILL');
+        await Promise.race([proc.whenExited, delay(1000)]);
+      }
+    }
+    if (proc) await this.reap(proc);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function readFileOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref?.());
+}
+
+/** Open the run's persistent bash session. */
+export async function openShell(opts: ShellOptions): Promise<Shell> {
+  const shell = new PersistentShell(opts);
+  try {
+    await shell.start(false);
+  } catch (e) {
+    await shell.close().catch(() => undefined);
+    throw e;
+  }
+  return shell;
+}
