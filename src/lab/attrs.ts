@@ -14,6 +14,9 @@ export const KNOWN_KEYS: readonly string[] = [...VALUE_KEYS, ...FLAG_KEYS];
 type ValueKey = (typeof VALUE_KEYS)[number];
 type FlagKey = (typeof FLAG_KEYS)[number];
 
+const isSpace = (c: string | undefined) => c === ' ' || c === '\t';
+const isKeyChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_.-]/.test(c);
+
 export interface RawAttr {
   key: string;
   /** `true` for a bare flag. */
@@ -34,10 +37,10 @@ export interface InfoString {
 export function parseInfoString(info: string, line: number, infoCol: number, index: LineIndex, diags: Diagnostics): InfoString {
   const pos = (i: number): SourcePos => index.pos(line, infoCol + i);
   let i = 0;
-  while (i < info.length && !/[\s{]/.test(info[i]!)) i++;
+  while (i < info.length && !isSpace(info[i]) && info[i] !== '{') i++;
   const lang = info.slice(0, i).toLowerCase();
   const attrs: RawAttr[] = [];
-  while (i < info.length && /\s/.test(info[i]!)) i++;
+  while (i < info.length && isSpace(info[i])) i++;
   if (i >= info.length) return { lang, attrs };
   if (info[i] !== '{') {
     diags.error('attribute-syntax', pos(i), `unexpected \`${info.slice(i)}\` after \`${lang}\``, `attributes go in braces: \`${lang} { ${info.slice(i)} }\``);
@@ -45,7 +48,7 @@ export function parseInfoString(info: string, line: number, infoCol: number, ind
   }
   i++;
   for (;;) {
-    while (i < info.length && /\s/.test(info[i]!)) i++;
+    while (i < info.length && isSpace(info[i])) i++;
     if (i >= info.length) {
       diags.error('attribute-syntax', pos(info.indexOf('{')), 'attribute list `{` is never closed', 'end the attributes with `}`');
       return { lang, attrs };
@@ -55,7 +58,7 @@ export function parseInfoString(info: string, line: number, infoCol: number, ind
       break;
     }
     const keyStart = i;
-    while (i < info.length && /[A-Za-z0-9_.-]/.test(info[i]!)) i++;
+    while (i < info.length && isKeyChar(info[i])) i++;
     const key = info.slice(keyStart, i);
     if (key === '') {
       diags.error('attribute-syntax', pos(i), `unexpected \`${info[i]}\` in attributes`, 'write attributes as `key=value` or a bare flag, separated by spaces');
@@ -63,7 +66,7 @@ export function parseInfoString(info: string, line: number, infoCol: number, ind
     }
     if (info[i] !== '=') {
       attrs.push({ key, value: true, col: infoCol + keyStart });
-      if (i < info.length && !/[\s}]/.test(info[i]!)) {
+      if (i < info.length && !isSpace(info[i]) && info[i] !== '}') {
         diags.error('attribute-syntax', pos(i), `unexpected \`${info[i]}\` after \`${key}\``, 'write attributes as `key=value` or a bare flag, separated by spaces');
         return { lang, attrs };
       }
@@ -87,12 +90,12 @@ export function parseInfoString(info: string, line: number, infoCol: number, ind
       i++;
     } else {
       const start = i;
-      while (i < info.length && !/[\s}]/.test(info[i]!)) i++;
+      while (i < info.length && !isSpace(info[i]) && info[i] !== '}') i++;
       value = info.slice(start, i);
     }
     attrs.push({ key, value, col: infoCol + keyStart });
   }
-  while (i < info.length && /\s/.test(info[i]!)) i++;
+  while (i < info.length && isSpace(info[i])) i++;
   if (i < info.length) diags.error('attribute-syntax', pos(i), `unexpected \`${info.slice(i)}\` after the attributes`, 'put every attribute inside the braces');
   return { lang, attrs };
 }

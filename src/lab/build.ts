@@ -44,17 +44,15 @@ interface Previous {
 export function analyzeLab(source: string, file: string): Analysis {
   const diags = new Diagnostics();
   const text = normalizeSource(source);
-  let index = new LineIndex(text, file);
+  const index = new LineIndex(text, file);
   const frontBlock = findFrontMatter(index, diags);
   const front = parseFrontMatter(frontBlock, index, diags);
-  if (frontBlock) {
-    // Blank out the front matter so markdown sees empty lines and every line number stays put.
-    index = new LineIndex('\n'.repeat(frontBlock.closeLine) + text.slice(index.lineStart(frontBlock.closeLine + 1)), file);
-  }
+  // Markdown must not see the front matter: blank it out in place (same offsets, same lines).
+  const markdown = frontBlock ? blankLines(text, index.lineStart(frontBlock.closeLine + 1)) : text;
 
   let nodes: MarkdownNode[] = [];
   try {
-    nodes = scanMarkdown(index);
+    nodes = scanMarkdown(index, markdown);
   } catch (e) {
     diags.error('markdown', index.pos(1), `markdown could not be read: ${(e as Error).message}`);
   }
@@ -76,6 +74,7 @@ export function analyzeLab(source: string, file: string): Analysis {
   const markNotProse = (from: number, to: number) => {
     for (let l = from; l <= to && l < notProse.length; l++) notProse[l] = 1;
   };
+  if (frontBlock) markNotProse(1, frontBlock.closeLine);
 
   const place = (entry: BlockEntry, fence: FenceNode) => {
     const { block } = entry;
@@ -253,9 +252,11 @@ export function analyzeLab(source: string, file: string): Analysis {
     const out: string[] = [];
     for (let l = from; l <= to; l++) {
       if (notProse[l]) continue;
-      const line = index.line(l);
-      if (line.trim() === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
-      out.push(line.trim() === '' ? '' : line);
+      if (index.isBlank(l)) {
+        if (out.length > 0 && out[out.length - 1] !== '') out.push('');
+        continue;
+      }
+      out.push(index.line(l));
     }
     while (out.length > 0 && out[out.length - 1] === '') out.pop();
     return out.join('\n');
@@ -284,6 +285,11 @@ export function analyzeLab(source: string, file: string): Analysis {
   return { lab, diagnostics: diags.sorted() };
 }
 
+/** `text` with everything before `end` turned into spaces (newlines kept). */
+function blankLines(text: string, end: number): string {
+  return text.slice(0, end).replace(/[^\n]/g, ' ') + text.slice(end);
+}
+
 function fenceChars(index: LineIndex, fence: FenceNode): string {
   const line = index.line(fence.line).slice(fence.col - 1);
   const c = line[0] === '~' ? '~' : '`';
@@ -295,7 +301,7 @@ function fenceChars(index: LineIndex, fence: FenceNode): string {
 /** Only blank lines between the end of `a` and the start of `b`. */
 function isAdjacent(index: LineIndex, a: FenceNode, b: FenceNode): boolean {
   if (b.line <= a.endLine) return false;
-  for (let l = a.endLine + 1; l < b.line; l++) if (index.line(l).trim() !== '') return false;
+  for (let l = a.endLine + 1; l < b.line; l++) if (!index.isBlank(l)) return false;
   return true;
 }
 

@@ -31,7 +31,8 @@ export type DiagnosticCode =
   | 'missing-attribute'
   | 'fence-in-blockquote'
   | 'text-with-attributes'
-  | 'empty-block';
+  | 'empty-block'
+  | 'bad-expected';
 
 export type LabDiagnostic = Diagnostic & { code: DiagnosticCode };
 

@@ -37,7 +37,7 @@ export function findFrontMatter(index: LineIndex, diags: Diagnostics): FrontMatt
   if (!isDelimiter(index.line(1), false)) return undefined;
   for (let line = 2; line <= index.lineCount; line++) {
     if (isDelimiter(index.line(line), true)) {
-      return { openLine: 1, closeLine: line, yaml: index.lines.slice(1, line - 1).join('\n') };
+      return { openLine: 1, closeLine: line, yaml: index.text.slice(index.lineStart(2), Math.max(index.lineStart(2), index.lineStart(line) - 1)) };
     }
   }
   diags.error('front-matter-unclosed', index.pos(1, 1), 'front matter opened with `---` is never closed', 'end the front matter with a line `---`, or remove the first `---` line');

@@ -1,6 +1,7 @@
 // Checks that need the whole lab: block ids and names, empty and duplicate steps, dead attributes.
+import { checkExpected } from '../match/index.js';
 import type { Diagnostics } from './diagnostics.js';
-import type { Block, SourcePos, Step } from './model.js';
+import type { Block, ExpectedOutput, SourcePos, Step } from './model.js';
 import type { LineIndex } from './source.js';
 
 /** A block as placed in a section, with the name its id uses (commands of a named console fence get `-k` suffixes). */
@@ -47,8 +48,22 @@ function assignIds(prefix: string, entries: BlockEntry[], diags: Diagnostics): v
       if (first) diags.error('duplicate-block-name', block.pos, `block name \`${idName}\` is already used at line ${first.line}`, 'names identify blocks in reports; make them unique within the step');
       else names.set(idName, block.pos);
     }
+    if (block.kind === 'sh' && block.expected) checkExpectedText(block.expected, diags);
     if (block.kind === 'sh' && !block.console && !block.expected && (block.attrs.unordered || block.attrs.raw.stream !== undefined)) {
       diags.warning('attribute-no-effect', block.pos, `\`${block.attrs.unordered ? 'unordered' : 'stream'}\` has no effect: the block has no expected output`, 'add an output block right after it, or remove the attribute');
     }
   });
+}
+
+/** Matcher syntax problems in an expected output (`(re)` lines, `{{capture}}`s), at their lab line. */
+function checkExpectedText(expected: ExpectedOutput, diags: Diagnostics): void {
+  // Output fences start one line below the fence; console output starts at its own line.
+  const firstLine = expected.fromConsole ? expected.pos.line : expected.pos.line + 1;
+  for (const problem of checkExpected(expected.text)) {
+    const pos: SourcePos = { file: expected.pos.file, line: firstLine + problem.line - 1 };
+    if (problem.col !== undefined) pos.col = problem.col + (expected.pos.col ?? 1) - 1;
+    // A broken regex fails every run; a stray `{{` still matches literally.
+    if (problem.message.includes('invalid regular expression')) diags.error('bad-expected', pos, `expected output: ${problem.message}`, 'fix the regular expression (a ` (re)` line is an anchored JavaScript regex)');
+    else diags.warning('bad-expected', pos, `expected output: ${problem.message}`, 'write `{{{{` for a literal `{{`');
+  }
 }

@@ -74,15 +74,32 @@ const fenceRun = (s: string): string => {
   return s.slice(0, n);
 };
 
-function isClosed(raw: string, opening: string): boolean {
-  const lines = raw.replace(/\n+$/, '').split('\n');
-  if (lines.length < 2) return false;
-  const last = lines[lines.length - 1]!.trim();
-  return last.length >= opening.length && fenceRun(last) === last && last[0] === opening[0];
+/** Index just past the last non-newline character of `raw`. */
+function contentEnd(raw: string): number {
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) === 10) end--;
+  return end;
 }
 
-export function scanMarkdown(index: LineIndex): MarkdownNode[] {
-  const text = index.text;
+/** Lines of `raw` (trailing newlines ignored). */
+function lineCount(raw: string): number {
+  const end = contentEnd(raw);
+  let n = 1;
+  for (let i = raw.indexOf('\n'); i !== -1 && i < end; i = raw.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** marked runs an unclosed fence to the end of its container: closed means the last line is a closing fence. */
+function isClosed(raw: string, opening: string): boolean {
+  const end = contentEnd(raw);
+  const nl = raw.lastIndexOf('\n', end - 1);
+  if (nl === -1) return false;
+  const last = raw.slice(nl + 1, end).trim();
+  return last.length >= opening.length && last[0] === opening[0] && fenceRun(last) === last;
+}
+
+/** `text` is what marked reads: the source with the front matter blanked (same offsets as `index`). */
+export function scanMarkdown(index: LineIndex, text: string = index.text): MarkdownNode[] {
   const tokens = new Lexer(lexerOptions()).blockTokens(text, []);
   const nodes: MarkdownNode[] = [];
   let offset = 0;
@@ -96,7 +113,7 @@ export function scanMarkdown(index: LineIndex): MarkdownNode[] {
     const rawInfo = lineText.slice(infoStart);
     const info = rawInfo.trim();
     const infoCol = infoStart + (rawInfo.length - rawInfo.trimStart().length) + 1;
-    const bodyLines = code.raw.replace(/\n+$/, '').split('\n').length;
+    const bodyLines = lineCount(code.raw);
     const closed = isClosed(code.raw, opening);
     let body = code.text;
     // marked strips the fence's indentation from body lines for ``` fences only; do it for ~~~ too.
@@ -143,11 +160,12 @@ export function scanMarkdown(index: LineIndex): MarkdownNode[] {
         const h = token as Tokens.Heading;
         const lead = token.raw.length - token.raw.trimStart().length;
         const line = index.lineOf(start + lead);
-        const inline = Lexer.lexInline(h.text, lexerOptions());
+        // Most headings are plain words: only lex inline markup when there is some.
+        const title = /[\\`*_[<&!~]/.test(h.text) ? plainText(Lexer.lexInline(h.text, lexerOptions()), h.text) : h.text;
         nodes.push({
           kind: 'heading',
           depth: h.depth,
-          title: plainText(inline, h.text).trim(),
+          title: title.trim(),
           line,
           col: start + lead - index.lineStart(line) + 1,
           endLine: index.lineOf(Math.max(start, offset - 1 - (token.raw.length - token.raw.trimEnd().length))),

@@ -17,25 +17,31 @@ export class LabParseError extends LabError {
 }
 
 // parse-then-lint (and lint-then-parse) of one source is common (`run` lints, then parses):
-// remember the last analysis so the second call costs nothing. Each caller gets its own copy.
-let last: { source: string; file: string; analysis: Analysis } | undefined;
+// remember the last analysis so the second call is free. Its Lab goes to one parseLab caller
+// only (callers may mutate it); a second parseLab of the same source analyses again.
+let last: { source: string; file: string; analysis: Analysis; labTaken: boolean } | undefined;
 
-function analyze(source: string, file: string): Analysis {
-  if (last && last.source === source && last.file === file) return last.analysis;
+function analyze(source: string, file: string, forLab: boolean): Analysis {
+  if (last && last.source === source && last.file === file && !(forLab && last.labTaken)) {
+    if (forLab) last.labTaken = true;
+    return last.analysis;
+  }
   const analysis = analyzeLab(source, file);
-  last = { source, file, analysis };
+  last = { source, file, analysis, labTaken: forLab };
   return analysis;
 }
 
+const copyDiagnostic = <D extends Diagnostic>(d: D): D => ({ ...d, pos: { ...d.pos } });
+
 /** Parse a lab. Throws LabError (with pos and hint) on the first error-severity problem. Pure: no I/O. */
 export function parseLab(source: string, file: string): Lab {
-  const { lab, diagnostics } = analyze(source, file);
+  const { lab, diagnostics } = analyze(source, file, true);
   const firstError = diagnostics.find((d) => d.severity === 'error');
-  if (firstError) throw new LabParseError(firstError, diagnostics.map((d) => ({ ...d })), file);
-  return structuredClone(lab);
+  if (firstError) throw new LabParseError(copyDiagnostic(firstError), diagnostics.map(copyDiagnostic), file);
+  return lab;
 }
 
 /** Every problem in a lab, errors and warnings, in source order. Pure: no I/O. */
 export function lintLab(source: string, file: string): Diagnostic[] {
-  return analyze(source, file).diagnostics.map((d) => ({ ...d, pos: { ...d.pos } }));
+  return analyze(source, file, false).diagnostics.map(copyDiagnostic);
 }

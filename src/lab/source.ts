@@ -10,18 +10,22 @@ export function normalizeSource(source: string): string {
 
 export class LineIndex {
   /** Offset of the first character of each line (index 0 = line 1). */
-  private readonly starts: number[] = [0];
-  readonly lines: string[];
+  private readonly starts: Int32Array;
+  readonly lineCount: number;
 
   constructor(readonly text: string, readonly file: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-    this.lines = text.split('\n');
+    let count = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+    this.starts = new Int32Array(count);
+    let n = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts[n++] = i + 1;
+    this.lineCount = count;
   }
 
   /** 1-based line of an offset. */
   lineOf(offset: number): number {
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = this.lineCount - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.starts[mid]! <= offset) lo = mid;
@@ -30,17 +34,27 @@ export class LineIndex {
     return lo + 1;
   }
 
+  /** Offset of the first character of a 1-based line (text length past the end). */
   lineStart(line: number): number {
-    return this.starts[line - 1] ?? this.text.length;
+    return line >= 1 && line <= this.lineCount ? this.starts[line - 1]! : this.text.length;
   }
 
-  /** Text of a 1-based line ('' past the end). */
+  /** Text of a 1-based line, without its newline ('' past the end). */
   line(line: number): string {
-    return this.lines[line - 1] ?? '';
+    if (line < 1 || line > this.lineCount) return '';
+    const end = line < this.lineCount ? this.starts[line]! - 1 : this.text.length;
+    return this.text.slice(this.starts[line - 1]!, end);
   }
 
-  get lineCount(): number {
-    return this.lines.length;
+  /** True when a line holds only whitespace. */
+  isBlank(line: number): boolean {
+    if (line < 1 || line > this.lineCount) return true;
+    const end = line < this.lineCount ? this.starts[line]! - 1 : this.text.length;
+    for (let i = this.starts[line - 1]!; i < end; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c !== 32 && c !== 9) return false;
+    }
+    return true;
   }
 
   posAt(offset: number): SourcePos {
