@@ -109,13 +109,26 @@ function resolvedLines(alignment: Alignment, expectedLines: string[], actualLine
   return out;
 }
 
+export interface RewriteOptions {
+  /**
+   * How a new actual line is written (default `escapeLine`); `at` is its index in the new text.
+   * `update` uses it to keep lines that would read as markdown or console structure literal.
+   */
+  escape?: (line: string, at: number) => string;
+}
+
 /**
  * The expected text `update` writes: the old expected lines wherever they still match (keeping
  * `...`, in-line `...`, `(re)` and `{{capture}}` lines), the escaped actual lines elsewhere.
  * Returns `expected.text` unchanged when it already matches. Unordered blocks keep the old order
  * and append new lines at the end. The result always matches `actualText`.
  */
-export function rewriteExpectedText(expected: Pick<ExpectedOutput, 'text' | 'unordered'>, actualText: string): string {
+export function rewriteExpectedText(
+  expected: Pick<ExpectedOutput, 'text' | 'unordered'>,
+  actualText: string,
+  options: RewriteOptions = {},
+): string {
+  const escape = options.escape ?? escapeLine;
   const actualLines = normalizeLines(actualText);
   const { alignment, lines, patterns } = align(expected, actualLines);
   if (alignment.ok) return expected.text;
@@ -126,7 +139,7 @@ export function rewriteExpectedText(expected: Pick<ExpectedOutput, 'text' | 'uno
     lines.forEach((line, i) => {
       if (kept.has(i) || patterns[i]!.kind === 'ellipsis') out.push(line);
     });
-    for (const op of alignment.ops) if (op.kind === 'extra') out.push(escapeLine(actualLines[op.act]!));
+    for (const op of alignment.ops) if (op.kind === 'extra') out.push(escape(actualLines[op.act]!, out.length));
     return out.join('\n');
   }
   for (const op of alignment.ops) {
@@ -136,7 +149,7 @@ export function rewriteExpectedText(expected: Pick<ExpectedOutput, 'text' | 'uno
         out.push(lines[op.exp]!);
         break;
       case 'extra':
-        out.push(escapeLine(actualLines[op.act]!));
+        out.push(escape(actualLines[op.act]!, out.length));
         break;
       case 'missing':
         break;
