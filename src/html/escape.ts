@@ -32,6 +32,6 @@ function render(v: unknown): string {
 
 /** A safe file name for a learner page (unique by index). */
 export function pageName(name: string, index: number): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'learner';
+  const slug = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'learner';
   return `${String(index + 1).padStart(3, '0')}-${slug}.html`;
 }

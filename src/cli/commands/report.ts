@@ -1,0 +1,47 @@
+// `kubelab report RUN.json --html DIR`: render a run's JSON report (`kubelab run --json FILE`)
+// as a static HTML page with a timeline of the steps.
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
+import type { RunReport } from '../../engine/types.js';
+import { writeRunReportHtml } from '../../html/write.js';
+import type { CliCommand, CliContext } from '../context.js';
+
+export async function readRunReport(file: string): Promise<RunReport> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError('report-not-readable', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { hint: 'write one with `kubelab run LAB.md --json RUN.json`' });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError('report-not-json', `${file} is not JSON: ${(e as Error).message}`, { hint: 'give the file `kubelab run --json FILE` wrote' });
+  }
+  const r = data as Partial<RunReport>;
+  if (!r || typeof r !== 'object' || r.schemaVersion !== 1 || !Array.isArray(r.steps) || !r.lab) {
+    throw new UsageError('report-schema', `${file} is not a kubelab run report (schemaVersion 1)`, { hint: 'give the file `kubelab run --json FILE` wrote (docs/report-schema.md)' });
+  }
+  return { cleanup: [], ...r } as RunReport;
+}
+
+export const reportCommand: CliCommand = {
+  name: 'report',
+  register(program: Command, ctx: CliContext) {
+    program
+      .command('report')
+      .summary('render a run\'s JSON report as HTML')
+      .description('Render the JSON report of a run (`kubelab run LAB.md --json RUN.json`) as a static HTML page: summary, a timeline of the steps, each block\'s output and diff, and cleanup.')
+      .argument('<run-json>', 'a JSON run report')
+      .requiredOption('--html <dir>', 'directory to write index.html into')
+      .action(async (file: string, flags: { html: string }) => {
+        const report = await readRunReport(resolve(ctx.cwd, file));
+        const index = await writeRunReportHtml(resolve(ctx.cwd, flags.html), report);
+        ctx.stdout.write(`wrote ${index}\n`);
+        ctx.exitCode = 0;
+      });
+  },
+};

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, html, pageName, raw } from '../../src/html/escape.js';
+import { learnerPageName, renderGradebookIndex, renderLearnerPage } from '../../src/html/gradebook.js';
+import { renderRunReport } from '../../src/html/run.js';
+import { gradesCsv } from '../../src/grade/output.js';
+import { sampleGradebook, sampleRunReport } from './sample.js';
+
+describe('escaping', () => {
+  it('escapes interpolations unless raw', () => {
+    expect(escapeHtml(`<a href="x">'&`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;');
+    expect(html`<p>${'<b>'}${raw('<i>')}${['<', 1]}${undefined}</p>`.html).toBe('<p>&lt;b&gt;<i>&lt;1</p>');
+  });
+
+  it('makes safe, unique page names', () => {
+    expect(pageName('Bob <b>/../x', 1)).toBe('002-bob-b-x.html');
+    expect(pageName('***', 0)).toBe('001-learner.html');
+  });
+});
+
+describe('gradebook pages', () => {
+  const gb = sampleGradebook();
+
+  it('index: a row per learner, a column per step, scores, error rows; no raw learner text', () => {
+    const page = renderGradebookIndex(gb);
+    expect(page).toContain('<style>');
+    expect(page).not.toMatch(/<link|<script|https?:\/\/(?!127)/);
+    expect(page.match(/<tr data-learner=/g)).toHaveLength(2);
+    expect(page.match(/<tr class="error" data-learner=/g)).toHaveLength(1);
+    expect(page).toContain('bob &lt;b&gt;');
+    expect(page).toContain('RBAC &lt;basics&gt;');
+    expect(page).toContain('2 / 4');
+    expect(page).toContain(`learners/${learnerPageName(gb, gb.learners[1]!)}`);
+    expect(page).toContain('did not answer within 5000 ms');
+  });
+
+  it('learner page: each check with command, output, explanation and diff, escaped', () => {
+    const page = renderLearnerPage(gb, gb.learners[1]!);
+    expect(page).toContain('kubectl get pods -n team');
+    expect(page).not.toContain('<script>alert(1)</script>');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('line 1: expected `web Running`');
+    expect(page).toContain('<span class="del">-web Running</span>');
+  });
+
+  it('csv: one row per learner, one column per step', () => {
+    const csv = gradesCsv(gb).trim().split('\n');
+    expect(csv[0]).toBe('learner,context,status,score,possible,create-namespace,run-web,error');
+    expect(csv[1]).toBe('alice,kind-alice,graded,4,4,2,2,');
+    expect(csv[2]).toBe('bob <b>,kind-bob,graded,2,4,2,0,');
+    expect(csv[3]).toMatch(/^carol,kind-carol,error,0,4,0,0,"the API server/);
+  });
+});
+
+describe('run report page', () => {
+  it('has a timeline bar per step sized by duration, and the failing diff', () => {
+    const page = renderRunReport(sampleRunReport());
+    const widths = [...page.matchAll(/class="bar (\w+)" style="left:([\d.]+)%;width:([\d.]+)%"/g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
+    expect(widths).toEqual([
+      ['passed', 0, 20],
+      ['failed', 20, 70],
+    ]);
+    expect(page).toContain('Error from server (NotFound): &lt;x&gt;');
+    expect(page).toContain('delete Namespace team');
+  });
+});
