@@ -3,8 +3,9 @@
 // so it uses `builtin`, `|| :` and never expands an unset variable.
 //
 // Protocol, per block (one line on bash's stdin):
-//   { __kl_b; } 2>/dev/null; builtin eval "$__kl_cmd" </dev/null; { __kl_e TOKEN $?; } 2>/dev/null
-// __kl_b reads the block's text from "$dir/cmd" into __kl_cmd (no fork). The user's code runs at
+//   { __kl_cmd=$'TEXT'; __kl_b; } 2>/dev/null; builtin eval "$__kl_cmd" </dev/null; { __kl_e TOKEN $?; } 2>/dev/null
+// (a long TEXT is written to a file instead, which `__kl_b FILE` reads without a fork; `2>&1`
+// after the eval when the block's output is compared as a terminal shows it). The user's code runs at
 // top level (so `declare` makes globals, `cd` persists, as in a terminal). __kl_e writes an end
 // marker with the exit code to the saved stdout and another to the saved stderr: everything the
 // block printed before them is the block's, in both streams.
@@ -24,7 +25,7 @@ __kl_busy=0
 __kl_cmd=
 __kl_b() {
   __kl_busy=1
-  IFS= builtin read -r -d '' __kl_cmd < "$__kl_dir/cmd" || :
+  if [[ -n $1 ]]; then IFS= builtin read -r -d '' __kl_cmd < "$1" || :; fi
 }
 __kl_e() {
   if [[ $__kl_busy == 2 ]]; then builtin trap - DEBUG; shopt -u extdebug; set +T; fi

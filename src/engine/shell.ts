@@ -24,6 +24,7 @@ export interface ShellOptions {
 
 type Stream = 'stdout' | 'stderr';
 type OutputListener = (stream: Stream, chunk: string) => void;
+type RunOpts = Parameters<Shell['run']>[1] & {};
 
 const RS = 0x1e;
 const EMPTY = Buffer.alloc(0);
@@ -32,6 +33,13 @@ const EMPTY = Buffer.alloc(0);
 export function bashQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/** Quote for bash as $'...': every byte kept, only backslash and single quote escaped. */
+export function ansiQuote(s: string): string {
+  return `$'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}
+
+const INLINE_MAX = 16 * 1024;
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -200,13 +208,13 @@ class PersistentShell implements Shell {
     }
   }
 
-  run(command: string, opts: { timeoutMs?: number; signal?: AbortSignal; onOutput?: OutputListener } = {}): Promise<ShellRunResult> {
+  run(command: string, opts: RunOpts = {}): Promise<ShellRunResult> {
     const next = this.queue.then(() => this.exec(command, opts));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async exec(command: string, opts: { timeoutMs?: number; signal?: AbortSignal; onOutput?: OutputListener }): Promise<ShellRunResult> {
+  private async exec(command: string, opts: RunOpts): Promise<ShellRunResult> {
     if (this.closed) throw new Error('shell is closed');
     const proc = this.proc;
     const started = performance.now();
@@ -290,8 +298,17 @@ class PersistentShell implements Shell {
         else opts.signal.addEventListener('abort', onAbort, { once: true });
       }
       if (proc.exited) return;
-      writeFileSync(join(this.dir, 'cmd'), command);
-      proc.write(`{ __kl_b; } 2>/dev/null; builtin eval "$__kl_cmd" </dev/null; { __kl_e ${token} $?; } 2>/dev/null\n`);
+      // Small commands travel inline (a file write costs milliseconds on some filesystems); bash
+      // reads a pipe byte by byte, so big ones go through a file.
+      let load: string;
+      if (command.length <= INLINE_MAX) load = `__kl_cmd=${ansiQuote(command)}; __kl_b`;
+      else {
+        const file = join(this.dir, `cmd-${token}`);
+        writeFileSync(file, command);
+        load = `__kl_b ${bashQuote(file)}; command rm -f ${bashQuote(file)}`;
+      }
+      const redirect = opts.mergeStreams ? ' 2>&1' : '';
+      proc.write(`{ ${load}; } 2>/dev/null; builtin eval "$__kl_cmd" </dev/null${redirect}; { __kl_e ${token} $?; } 2>/dev/null\n`);
     });
 
     const { stopped: _s, ...res } = result;

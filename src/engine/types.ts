@@ -133,7 +133,13 @@ export interface ShellRunResult {
 
 /** The persistent bash session of a run (implemented in src/engine/shell.ts). */
 export interface Shell {
-  run(command: string, opts?: { timeoutMs?: number; signal?: AbortSignal; onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void }): Promise<ShellRunResult>;
+  /**
+   * `mergeStreams`: the block's stderr goes to its stdout (one pipe, so `output` is exactly what a
+   * terminal shows, even for back-to-back writes; `stderr` is then empty). Without it the two
+   * pipes are read separately and `output` follows arrival order, which cannot tell apart writes
+   * to the two streams a few microseconds apart.
+   */
+  run(command: string, opts?: { timeoutMs?: number; signal?: AbortSignal; onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void; mergeStreams?: boolean }): Promise<ShellRunResult>;
   setEnv(name: string, value: string): Promise<void>;
   cwd(): Promise<string>;
   env(): Promise<Record<string, string>>;

@@ -52,6 +52,23 @@ describe('persistent shell', () => {
     expect(r.stderr).toBe('b\n');
   });
 
+  it('with mergeStreams, keeps the exact terminal order even for back-to-back writes', async () => {
+    for (let i = 0; i < 30; i++) {
+      const r = await sh.run('echo a; echo b >&2; echo c', { mergeStreams: true });
+      expect(r.output).toBe('a\nb\nc\n');
+      expect(r.exitCode).toBe(0);
+    }
+  });
+
+  it('runs commands bigger than the inline limit, quotes and backslashes intact', async () => {
+    const line = `echo 'it''s' "a\\b" $'tab\\there'\n`;
+    const big = `: ${'x'.repeat(20_000)}\n${line}`;
+    const r = await sh.run(big);
+    expect(r.stdout).toBe('its a\\b tab\there\n');
+    const small = await sh.run(line);
+    expect(small.stdout).toBe(r.stdout);
+  });
+
   it('runs multi-line commands, heredocs and commands without a trailing newline', async () => {
     const r = await sh.run('cat <<EOF\nline 1\n  line 2\nEOF\nfor i in 1 2; do\n  printf "%s," "$i"\ndone');
     expect(r.stdout).toBe('line 1\n  line 2\n1,2,');
