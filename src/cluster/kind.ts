@@ -94,7 +94,11 @@ export const kindProvider: ClusterProvider = {
       progress(`creating kind cluster ${name}${image ? ` from ${image}` : ''} (a minute or two)`);
       const started = Date.now();
       const r = await runKind(tools.kind, args, { signal: opts.signal, onLine: (l) => progress(`kind: ${l}`) });
-      if (r.exitCode !== 0) throw kindFailed(`kind ${args.join(' ')}`, r.stderr);
+      if (r.exitCode !== 0) {
+        const log = join(opts.stateDir, 'kubeconfigs', `kind-${name}.create.log`);
+        writeFileSync(log, r.stderr + r.stdout);
+        throw kindFailed(`kind ${args.join(' ')}`, r.stderr, log);
+      }
       progress(`kind cluster ${name} created in ${Math.round((Date.now() - started) / 1000)} s`);
     }
 
@@ -152,9 +156,17 @@ export function runKind(kind: string, args: string[], opts: { signal?: AbortSign
   });
 }
 
-function kindFailed(what: string, stderr: string): EnvironmentError {
-  const tail = stderr.trim().split('\n').slice(-15).join('\n');
-  return new EnvironmentError('kind-failed', `${what} failed${tail ? `:\n${tail}` : ''}`, {
+/** The meaningful lines of kind's stderr: its messages and kubeadm's, not Go stack frames. */
+export function kindErrorLines(stderr: string, max = 15): string[] {
+  const lines = stderr.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trimEnd());
+  const meaningful = lines.filter((l) => l.trim() && !/^\s/.test(l) && !/^[\w./-]+\.\w+\(.*\)$/.test(l) && !/^[\w.-]+(\/[\w.@-]+)+\.\w+$/.test(l) && !/^(runtime|main)\./.test(l));
+  const errors = meaningful.filter((l) => /error|fail|timed out|refused|unable/i.test(l));
+  return (errors.length ? errors : meaningful).slice(-max);
+}
+
+function kindFailed(what: string, stderr: string, logFile?: string): EnvironmentError {
+  const tail = kindErrorLines(stderr).join('\n');
+  return new EnvironmentError('kind-failed', `${what} failed${tail ? `:\n${tail}` : ''}${logFile ? `\n(kind's whole output: ${logFile})` : ''}`, {
     hint: 'run `kubelab doctor`; on a cgroup v1 or rootless docker host see docs/kubernetes.md',
   });
 }

@@ -1,0 +1,238 @@
+// The kind provider and the Kubernetes executors on a REAL kind cluster, without the engine:
+// create (or reuse) the cluster, edit the kubelet config and roll back a broken one, apply and
+// delete objects, review access, then run the undos LIFO and check the cluster is as found.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { ExecContext, Undo } from '../../src/engine/types.js';
+import type { AccessReviewBlock, ApplyBlock, KubeletConfigBlock, Lab } from '../../src/lab/model.js';
+import { getProvider } from '../../src/cluster/index.js';
+import { kindClusters } from '../../src/cluster/kind.js';
+import { toolEnv } from '../../src/cluster/env.js';
+import type { KubeClusterHandle } from '../../src/cluster/handle.js';
+import { accessReviewExecutor, applyExecutor, kubeletConfigExecutor, kubeUndoHandlers } from '../../src/actions/index.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { objectExists, ObjectApi } from '../../src/kube/objects.js';
+import { parse } from 'yaml';
+
+const env = toolEnv();
+const ready = !!env.nodeImage;
+const NAME = process.env.KUBELAB_E2E_CLUSTER ?? 'kubelab-e2e';
+const stateDir = mkdtempSync(join(tmpdir(), 'kubelab-provider-'));
+const pos = { file: 'fixture.md', line: 1 };
+const attrs = { cleanup: false, verify: false, hint: false, solution: false, skip: false, unordered: false, secret: false, stream: 'both' as const, raw: {} };
+
+const lab: Lab = {
+  file: resolve('labs/71-node-log-kubelet-authz.md'),
+  source: '',
+  title: 'provider e2e',
+  id: 'provider-e2e',
+  cluster: { provider: 'kind', name: NAME, config: '../kind-config.yaml' },
+  vars: {},
+  timeout: 180_000,
+  steps: [],
+  cleanup: [],
+};
+
+const undos: { id: string; undo: Undo }[] = [];
+let created = false;
+let cluster: KubeClusterHandle;
+const progress: string[] = [];
+
+function ctx(timeoutMs = 180_000): ExecContext {
+  return {
+    lab,
+    shell: undefined as never,
+    vars: {},
+    async registerUndo(undo) {
+      const id = String(undos.length + 1);
+      undos.push({ id, undo });
+      return id;
+    },
+    async dropUndo(id) {
+      const i = undos.findIndex((u) => u.id === id);
+      if (i >= 0) undos.splice(i, 1);
+    },
+    cluster,
+    signal: new AbortController().signal,
+    timeoutMs,
+    progress: (m) => progress.push(m),
+  };
+}
+
+async function runUndos(): Promise<void> {
+  while (undos.length) {
+    const { undo } = undos.pop()!;
+    switch (undo.kind) {
+      case 'restore-file':
+        await kubeUndoHandlers['restore-file'](undo);
+        break;
+      case 'delete-objects':
+        await kubeUndoHandlers['delete-objects'](undo);
+        break;
+      case 'delete-cluster':
+        await kubeUndoHandlers['delete-cluster'](undo);
+        break;
+      case 'sh':
+        throw new Error('no sh undos here');
+    }
+  }
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe.skipIf(!ready)('kind provider and Kubernetes actions on a real cluster', () => {
+  beforeAll(async () => {
+    const reuse = (await kindClusters(env.kind)).includes(NAME);
+    const t0 = Date.now();
+    cluster = (await getProvider('kind').setup(lab, { stateDir, reuse, progress: (m) => progress.push(m) }, ctx().registerUndo)) as KubeClusterHandle;
+    created = !reuse;
+    console.log(`cluster ${reuse ? 'reused' : 'created'} in ${Math.round((Date.now() - t0) / 1000)} s`);
+  });
+  afterAll(async () => {
+    // Delete the cluster even when a test failed (the delete-cluster undo is the first one).
+    try {
+      await runUndos();
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('registered the delete-cluster undo before creating, with a private kubeconfig', () => {
+    if (created) expect(undos[0]!.undo).toMatchObject({ kind: 'delete-cluster', name: NAME, kubeconfig: join(stateDir, 'kubeconfigs', `kind-${NAME}.yaml`) });
+    expect(cluster.kubeconfigPath.startsWith(stateDir)).toBe(true);
+  });
+
+  it('resolves node aliases to kind node names', async () => {
+    expect(await cluster.nodeNames()).toEqual([`${NAME}-control-plane`, `${NAME}-worker`, `${NAME}-worker2`]);
+    expect((await cluster.node('worker-0')).name).toBe(`${NAME}-worker`);
+    expect((await cluster.node('worker-1')).name).toBe(`${NAME}-worker2`);
+    expect((await cluster.node('control-plane')).ref).toEqual({ transport: 'docker', container: `${NAME}-control-plane` });
+  });
+
+  it('reads the kubelet journal and restarts a real systemd unit', async () => {
+    const node = await cluster.node('worker-1');
+    const t0 = Date.now();
+    await node.restartService('kubelet', { timeoutMs: 60_000 });
+    console.log(`kubelet restart + 5 s stable: ${Date.now() - t0} ms`);
+    expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).toBe('active');
+    expect((await node.journal('kubelet', 3)).trim().split('\n').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('kubelet-config turns enableSystemLogQuery on, and the undo gives back the exact bytes', async () => {
+    const node = await cluster.node('worker');
+    const before = await node.readFile('/var/lib/kubelet/config.yaml');
+    const block: KubeletConfigBlock = { kind: 'kubelet-config', id: 's/1', pos, attrs, node: 'worker', patch: { enableSystemLogQuery: true } };
+    const n = undos.length;
+    const t0 = Date.now();
+    const r = await kubeletConfigExecutor(block, ctx());
+    console.log(`kubelet-config block: ${Date.now() - t0} ms`);
+    expect(r.message).toBeUndefined();
+    expect(r.status).toBe('passed');
+    expect(r.output).toContain('+enableSystemLogQuery: true');
+    expect(undos.length).toBe(n + 1);
+    const client = KubeClient.load({ kubeconfigPath: cluster.kubeconfigPath });
+    const configz = JSON.parse(await client.getRaw(`/api/v1/nodes/${NAME}-worker/proxy/configz`));
+    expect(configz.kubeletconfig.enableSystemLogQuery).toBe(true);
+    const logs = await client.getRaw(`/api/v1/nodes/${NAME}-worker/proxy/logs/?query=kubelet&tailLines=3`);
+    expect(logs.trim().split('\n')).toHaveLength(3);
+
+    // A second block on the same node does not register a second restore.
+    const again = await kubeletConfigExecutor({ ...block, patch: { enableSystemLogQuery: true, enableProfilingHandler: false } }, ctx());
+    expect(again.status).toBe('passed');
+    expect(undos.length).toBe(n + 1);
+
+    const restore = undos.pop()!.undo;
+    expect(restore.kind).toBe('restore-file');
+    await kubeUndoHandlers['restore-file'](restore as Extract<Undo, { kind: 'restore-file' }>);
+    expect(sha(await node.readFile('/var/lib/kubelet/config.yaml'))).toBe(sha(before));
+  });
+
+  it('kubelet-config with a config the kubelet refuses rolls back by itself and shows the journal', async () => {
+    const node = await cluster.node('worker');
+    const before = await node.readFile('/var/lib/kubelet/config.yaml');
+    const n = undos.length;
+    const block: KubeletConfigBlock = { kind: 'kubelet-config', id: 's/2', pos, attrs, node: 'worker', patch: { cgroupDriver: 'no-such-driver' } };
+    const t0 = Date.now();
+    const r = await kubeletConfigExecutor(block, ctx(40_000));
+    console.log(`broken kubelet-config + rollback: ${Date.now() - t0} ms`);
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/did not come back.*the previous config was restored and the kubelet restarted/);
+    expect(r.output).toMatch(/last 20 lines of the kubelet's journal/);
+    expect(r.output).toMatch(/cgroup/i);
+    expect(undos.length).toBe(n);
+    expect(sha(await node.readFile('/var/lib/kubelet/config.yaml'))).toBe(sha(before));
+    expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).toBe('active');
+  });
+
+  it('apply creates objects, keeps pre-existing ones, access-review checks RBAC, the undo deletes only what was created', async () => {
+    const yaml = `apiVersion: v1
+kind: Namespace
+metadata: { name: kauthz-e2e }
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: metrics-reader, namespace: kauthz-e2e }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: kubelab-e2e-metrics-only }
+rules:
+  - apiGroups: [""]
+    resources: [nodes/metrics]
+    verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: kubelab-e2e-metrics-only }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kubelab-e2e-metrics-only }
+subjects:
+  - { kind: ServiceAccount, name: metrics-reader, namespace: kauthz-e2e }
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: default }
+`;
+    const block: ApplyBlock = { kind: 'apply', id: 's/3', pos, attrs, yaml, documents: yaml.split(/^---$/m).map((d) => parse(d)) };
+    const r = await applyExecutor(block, ctx());
+    expect(r.status).toBe('passed');
+    expect(r.output).toBe(
+      [
+        'namespace/kauthz-e2e created',
+        'serviceaccount/metrics-reader created',
+        'clusterrole.rbac.authorization.k8s.io/kubelab-e2e-metrics-only created',
+        'clusterrolebinding.rbac.authorization.k8s.io/kubelab-e2e-metrics-only created',
+        'namespace/default configured (existed before: cleanup keeps it)',
+        '',
+      ].join('\n'),
+    );
+    const undo = undos[undos.length - 1]!.undo as Extract<Undo, { kind: 'delete-objects' }>;
+    expect(undo.objects.map((o) => o.name)).toEqual(['kubelab-e2e-metrics-only', 'kubelab-e2e-metrics-only', 'metrics-reader', 'kauthz-e2e']);
+
+    const review = (rows: [string, boolean][]): AccessReviewBlock => ({
+      kind: 'access-review',
+      id: 's/4',
+      pos,
+      attrs,
+      subject: { kind: 'serviceaccount', namespace: 'kauthz-e2e', name: 'metrics-reader' },
+      verb: 'get',
+      resource: 'nodes',
+      rows: rows.map(([subresource, allowed], i) => ({ subresource, allowed, line: 10 + i })),
+    });
+    const ok = await accessReviewExecutor(review([['metrics', true], ['proxy', false], ['log', false], ['healthz', false], ['configz', false], ['stats', false]]), ctx());
+    expect(ok.status).toBe('passed');
+    expect(ok.output).toBe('metrics yes\nproxy   no\nlog     no\nhealthz no\nconfigz no\nstats   no\n');
+    const bad = await accessReviewExecutor(review([['metrics', true], ['configz', true]]), ctx());
+    expect(bad.status).toBe('failed');
+    expect(bad.message).toMatch(/^1 of 2 answers differ: configz: expected yes, got no \(fixture.md:11\)/);
+
+    undos.pop();
+    await kubeUndoHandlers['delete-objects'](undo);
+    const api = ObjectApi.forConfig(KubeClient.load({ kubeconfigPath: cluster.kubeconfigPath }).kc);
+    expect(await objectExists(api, { apiVersion: 'v1', kind: 'Namespace', name: 'kauthz-e2e' })).toBe(false);
+    expect(await objectExists(api, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'kubelab-e2e-metrics-only' })).toBe(false);
+    expect(await objectExists(api, { apiVersion: 'v1', kind: 'Namespace', name: 'default' })).toBe(true);
+  });
+});
