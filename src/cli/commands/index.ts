@@ -2,9 +2,10 @@
 // plus its module.
 import type { CliCommand } from '../context.js';
 import { cleanupCommand } from './cleanup.js';
+import { doctorCommand } from './doctor.js';
 import { lintCommand } from './lint.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
 import { updateCommand } from './update.js';
 
-export const COMMANDS: readonly CliCommand[] = [runCommand, lintCommand, listCommand, updateCommand, cleanupCommand];
+export const COMMANDS: readonly CliCommand[] = [runCommand, lintCommand, listCommand, updateCommand, cleanupCommand, doctorCommand];

@@ -1,0 +1,23 @@
+// `kubelab doctor`: check docker (client and daemon), kind, kubectl and jq. Exit 0 when all are
+// there, 2 otherwise.
+import type { Command } from 'commander';
+import { formatDoctor, runDoctor } from '../../doctor.js';
+import { painter } from '../../report/color.js';
+import type { CliCommand, CliContext } from '../context.js';
+
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  register(program: Command, ctx: CliContext) {
+    program
+      .command('doctor')
+      .summary('check the tools cluster labs need')
+      .description('Check docker (client and daemon), kind, kubectl and jq: the version found, or how to install what is missing. Exit 0 when everything is there, 2 otherwise.')
+      .option('--json', 'print the checks as JSON')
+      .action(async (flags: { json?: boolean }) => {
+        const report = await runDoctor({ env: ctx.env });
+        if (flags.json) ctx.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        else ctx.stdout.write(formatDoctor(report, painter(ctx.color)));
+        ctx.exitCode = report.ok ? 0 : 2;
+      });
+  },
+};

@@ -1,0 +1,138 @@
+// `kubelab doctor`: are the tools a cluster lab needs here, which versions, and how to get the
+// missing ones. Pure checks over an injectable command runner, so tests need no real tools.
+import { runProcess } from './node/process.js';
+import { toolEnv } from './cluster/env.js';
+
+export type CheckStatus = 'ok' | 'missing' | 'broken';
+
+export interface DoctorCheck {
+  /** `docker`, `docker daemon`, `kind`, `kubectl`, `jq`. */
+  name: string;
+  status: CheckStatus;
+  /** The program that was run. */
+  program: string;
+  version?: string;
+  /** What went wrong (`not found in PATH`, the daemon's error). */
+  detail?: string;
+  /** How to install or fix it. */
+  fix?: string;
+}
+
+export interface DoctorReport {
+  checks: DoctorCheck[];
+  ok: boolean;
+}
+
+export type CommandRunner = (argv: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string } | 'not-found'>;
+
+export const runCommand: CommandRunner = async (argv) => {
+  try {
+    const r = await runProcess(argv, { timeoutMs: 20_000 });
+    return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES') return 'not-found';
+    throw e;
+  }
+};
+
+interface ToolSpec {
+  name: string;
+  program: string;
+  args: string[];
+  /** Pulls the version out of the output. */
+  version: (out: string) => string | undefined;
+  fix: string;
+}
+
+const firstMatch = (re: RegExp) => (out: string) => re.exec(out)?.[1];
+
+export function toolSpecs(env: NodeJS.ProcessEnv = process.env): ToolSpec[] {
+  const tools = toolEnv(env);
+  return [
+    {
+      name: 'docker',
+      program: tools.docker,
+      args: ['version', '--format', '{{.Client.Version}}'],
+      version: (out) => out.trim().split('\n')[0] || undefined,
+      fix: 'install Debian\'s docker.io package (`sudo apt-get install docker.io`) or Docker Engine, and add yourself to the docker group',
+    },
+    {
+      name: 'kind',
+      program: tools.kind,
+      args: ['version'],
+      version: firstMatch(/\b(v\d+\.\d+\.\d+\S*)/),
+      fix: 'go install sigs.k8s.io/kind@v0.32.0 (puts kind in $(go env GOPATH)/bin), or set KUBELAB_KIND; in this repository `npm run cluster:prepare` builds it with the node image',
+    },
+    {
+      name: 'kubectl',
+      program: tools.kubectl,
+      args: ['version', '--client', '-o', 'json'],
+      version: (out) => {
+        try {
+          return JSON.parse(out).clientVersion?.gitVersion;
+        } catch {
+          return firstMatch(/(v\d+\.\d+\.\d+\S*)/)(out);
+        }
+      },
+      fix: 'install Debian\'s kubernetes-client package (`sudo apt-get install kubernetes-client`) or a kubectl release binary, or set KUBELAB_KUBECTL; `npm run cluster:prepare` builds one',
+    },
+    {
+      name: 'jq',
+      program: 'jq',
+      args: ['--version'],
+      version: (out) => out.trim().replace(/^jq-/, '') || undefined,
+      fix: 'sudo apt-get install jq',
+    },
+  ];
+}
+
+export async function runDoctor(opts: { run?: CommandRunner; env?: NodeJS.ProcessEnv } = {}): Promise<DoctorReport> {
+  const run = opts.run ?? runCommand;
+  const checks: DoctorCheck[] = [];
+  for (const spec of toolSpecs(opts.env)) {
+    const r = await run([spec.program, ...spec.args]);
+    if (r === 'not-found') {
+      checks.push({ name: spec.name, status: 'missing', program: spec.program, detail: `${spec.program} not found`, fix: spec.fix });
+    } else if (r.exitCode !== 0) {
+      checks.push({ name: spec.name, status: 'broken', program: spec.program, detail: firstLine(r.stderr || r.stdout) || `exit code ${r.exitCode}`, fix: spec.fix });
+    } else {
+      checks.push({ name: spec.name, status: 'ok', program: spec.program, version: spec.version(r.stdout) ?? 'unknown version' });
+    }
+    if (spec.name === 'docker' && r !== 'not-found') checks.push(await daemonCheck(run, spec.program));
+  }
+  return { checks, ok: checks.every((c) => c.status === 'ok') };
+}
+
+async function daemonCheck(run: CommandRunner, docker: string): Promise<DoctorCheck> {
+  const r = await run([docker, 'info', '--format', '{{.ServerVersion}} cgroup v{{.CgroupVersion}}']);
+  if (r === 'not-found') return { name: 'docker daemon', status: 'missing', program: docker, detail: `${docker} not found` };
+  if (r.exitCode !== 0) {
+    const detail = firstLine(r.stderr) || `exit code ${r.exitCode}`;
+    const denied = /permission denied/i.test(r.stderr);
+    return {
+      name: 'docker daemon',
+      status: 'broken',
+      program: docker,
+      detail,
+      fix: denied ? 'add yourself to the docker group (`sudo usermod -aG docker $USER`, then log in again)' : 'start it: `sudo systemctl start docker` (in this repository, test/cluster/docker-up.sh starts one)',
+    };
+  }
+  return { name: 'docker daemon', status: 'ok', program: docker, version: r.stdout.trim() };
+}
+
+function firstLine(s: string): string {
+  return s.trim().split('\n')[0]?.trim() ?? '';
+}
+
+/** Plain text lines of a report (the CLI adds colour). */
+export function formatDoctor(report: DoctorReport, paint: (style: 'green' | 'red' | 'yellow' | 'gray', s: string) => string = (_s, t) => t): string {
+  const width = Math.max(...report.checks.map((c) => c.name.length));
+  const lines: string[] = [];
+  for (const c of report.checks) {
+    const mark = c.status === 'ok' ? paint('green', 'ok     ') : c.status === 'missing' ? paint('red', 'missing') : paint('red', 'broken ');
+    lines.push(`${mark} ${c.name.padEnd(width)}  ${c.status === 'ok' ? c.version : c.detail}`);
+    if (c.fix && c.status !== 'ok') lines.push(`        ${' '.repeat(width)}  ${paint('yellow', `fix: ${c.fix}`)}`);
+  }
+  lines.push(report.ok ? 'everything kubelab needs for cluster labs is here' : paint('red', 'some tools are missing: cluster labs cannot run until they are installed'));
+  return lines.join('\n') + '\n';
+}
