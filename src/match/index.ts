@@ -140,7 +140,8 @@ export function rewriteExpectedText(
       if (kept.has(i) || patterns[i]!.kind === 'ellipsis') out.push(line);
     });
     for (const op of alignment.ops) if (op.kind === 'extra') out.push(escape(actualLines[op.act]!, out.length));
-    return out.join('\n');
+    // Order is free here, but trailing blank lines would be dropped as insignificant: put blanks first.
+    return [...out.filter((l) => l === ''), ...out.filter((l) => l !== '')].join('\n');
   }
   for (const op of alignment.ops) {
     switch (op.kind) {
@@ -164,6 +165,8 @@ export interface ExpectedProblem {
   /** 1-based column, when known. */
   col?: number;
   message: string;
+  /** `error`: the block can never match as meant (a broken regex). `warning`: it still matches, maybe not as meant. */
+  severity: 'error' | 'warning';
 }
 
 // Captures are exported to the lab's shell; these names would break it.
@@ -187,10 +190,10 @@ export function checkExpected(text: string): ExpectedProblem[] {
   normalizeLines(text).forEach((line, index) => {
     const found: PatternProblem[] = [];
     const pattern = parseLine(line, found);
-    for (const p of found) problems.push({ line: index + 1, col: p.col + 1, message: p.message });
+    for (const p of found) problems.push({ line: index + 1, col: p.col + 1, message: p.message, severity: p.severity });
     for (const name of captureNames(pattern)) {
       if (SHELL_VARIABLES.has(name)) {
-        problems.push({ line: index + 1, message: `capture {{${name}}} would overwrite the shell variable ${name} in later steps; choose another name` });
+        problems.push({ line: index + 1, message: `capture {{${name}}} would overwrite the shell variable ${name} in later steps; choose another name`, severity: 'warning' });
       }
     }
   });

@@ -30,6 +30,8 @@ export interface PatternProblem {
   /** 0-based column in the line. */
   col: number;
   message: string;
+  /** A broken regex is an error (the line can never match as meant); a stray `{{` a warning. */
+  severity: 'error' | 'warning';
 }
 
 export const ELLIPSIS = '...';
@@ -50,7 +52,7 @@ export function parseLine(raw: string, problems: PatternProblem[] = []): LinePat
       const regex = new RegExp(`^(?:${source})$`);
       return { kind: 'regex', raw, regex, hasGroups: source.includes('(?<') };
     } catch (err) {
-      problems.push({ col: 0, message: `invalid regular expression before " (re)": ${regexMessage(err)}` });
+      problems.push({ col: 0, message: `invalid regular expression before " (re)": ${regexMessage(err)}`, severity: 'error' });
       return { kind: 'literal', raw, text: raw };
     }
   }
@@ -83,7 +85,7 @@ function parseSegments(raw: string, problems: PatternProblem[]): Segment[] {
     } else if (raw.startsWith('{{', i)) {
       const capture = parseCapture(raw, i);
       if ('error' in capture) {
-        problems.push({ col: i, message: capture.error });
+        problems.push({ col: i, message: capture.error, severity: capture.severity });
         text += '{{';
         i += 2;
       } else {
@@ -106,21 +108,21 @@ function parseSegments(raw: string, problems: PatternProblem[]): Segment[] {
 }
 
 /** `{{name}}` or `{{name:REGEX}}` at `start` (which holds `{{`). */
-function parseCapture(raw: string, start: number): { segment: Segment; end: number } | { error: string } {
+function parseCapture(raw: string, start: number): { segment: Segment; end: number } | { error: string; severity: 'error' | 'warning' } {
   const notCapture = `"{{" does not start a capture {{name}} or {{name:REGEX}} (names are shell identifiers); write {{{{ for a literal {{`;
   const name = NAME.exec(raw.slice(start + 2))?.[0];
-  if (!name) return { error: notCapture };
+  if (!name) return { error: notCapture, severity: 'warning' };
   const after = start + 2 + name.length;
   if (raw.startsWith('}}', after)) return { segment: { kind: 'capture', name }, end: after + 2 };
-  if (raw[after] !== ':') return { error: notCapture };
+  if (raw[after] !== ':') return { error: notCapture, severity: 'warning' };
   const close = findCaptureClose(raw, after + 1);
-  if (close < 0) return { error: `capture {{${name}:…}} has no closing "}}"` };
+  if (close < 0) return { error: `capture {{${name}:…}} has no closing "}}"`, severity: 'error' };
   const source = raw.slice(after + 1, close);
-  if (!source) return { error: `capture {{${name}:}} has an empty regular expression` };
+  if (!source) return { error: `capture {{${name}:}} has an empty regular expression`, severity: 'error' };
   try {
     return { segment: { kind: 'capture', name, regex: new RegExp(`^(?:${source})$`) }, end: close + 2 };
   } catch (err) {
-    return { error: `capture {{${name}:…}}: invalid regular expression: ${regexMessage(err)}` };
+    return { error: `capture {{${name}:…}}: invalid regular expression: ${regexMessage(err)}`, severity: 'error' };
   }
 }
 

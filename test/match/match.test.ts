@@ -140,6 +140,7 @@ describe('checkExpected', () => {
   it('reports bad regexes, malformed captures and captures that shadow shell variables, by line', () => {
     const problems = checkExpected('fine\n(open (re)\n{{ x }}\n{{PATH}} {{ok}}\n{{n:[}}\n{{{{ literal');
     expect(problems.map((p) => p.line)).toEqual([2, 3, 4, 5]);
+    expect(problems.map((p) => p.severity)).toEqual(['error', 'warning', 'warning', 'error']);
     expect(problems[0]!.message).toMatch(/invalid regular expression/);
     expect(problems[1]).toMatchObject({ col: 1 });
     expect(problems[2]!.message).toMatch(/PATH/);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { LabError } from '../../src/errors.js';
 import { parseLab } from '../../src/lab/parse.js';
 import type { ExpectedOutput, ShBlock } from '../../src/lab/model.js';
@@ -121,5 +122,22 @@ describe('rewriteExpected: errors and no-ops', () => {
       { expected: blocks[1]!.expected!, actual: 'x\ny\n' },
     ]);
     expect(next).toBe(src.replace('hello world', 'hello there').replace('x\nz\n', 'x\ny\n'));
+  });
+});
+
+describe('rewriteExpected: properties', () => {
+  const piece = fc.constantFrom('a', ' ', '$', '$ ', '>', '> ', '```', '~~~', '...', '{{', '{{x}}', ' (re)', '#', '-', '\t', '\x1b[1m', '\r');
+  const line = fc.array(piece, { maxLength: 5 }).map((p) => p.join(''));
+  const output = fc.array(line, { maxLength: 6 }).map((l) => l.join('\n'));
+
+  it('any outputs written into text and console blocks parse back as the same blocks and match', () => {
+    const src = `${FRONT}## S\n\n\`\`\`sh\necho one\n\`\`\`\n\n\`\`\`text\none\n...\n\`\`\`\n\n\`\`\`console { unordered }\n$ echo two\ntwo\n\n$ echo three\n\`\`\`\n\n  \`\`\`sh\n  echo four\n  \`\`\`\n\n  ~~~output\n  four\n  ~~~\n\n## After\n\n\`\`\`sh\necho untouched\n\`\`\`\n`;
+    fc.assert(
+      fc.property(output, output, output, output, (a, b, c, d) => {
+        const next = update(src, [a, b, c, d]);
+        expect(next.slice(next.indexOf('## After'))).toBe(src.slice(src.indexOf('## After')));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
