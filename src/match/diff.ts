@@ -12,7 +12,8 @@ function asFileText(text: string): string {
  * header: `--- expected (lab.md:42)` / `+++ actual`. Both sides are taken as normalised text.
  */
 export function formatDiff(expected: string, actual: string, where?: SourcePos | string, context = 3): string {
-  const label = typeof where === 'string' ? where : formatPos(where);
+  // file:line only: the column of a fence adds nothing to a diff header.
+  const label = typeof where === 'string' ? where : where ? formatPos({ file: where.file, line: where.line }) : '';
   const patch = createTwoFilesPatch(label ? `expected (${label})` : 'expected', 'actual', asFileText(expected), asFileText(actual), undefined, undefined, {
     context,
     headerOptions: FILE_HEADERS_ONLY,

@@ -1,6 +1,6 @@
 // One expected line, parsed into what it matches. The syntax (cram/trycmd style):
 //
-//   ...                 a line that is only `...` matches zero or more whole lines
+//   ...                 a line that is only `...` (spaces around allowed) matches zero or more whole lines
 //   text ... text       `...` inside a line matches any text within that line
 //   REGEX (re)          a line ending in ` (re)` is an anchored JS regular expression;
 //                       its named groups `(?<name>…)` become captures
@@ -177,6 +177,12 @@ export function matchLine(pattern: LinePattern, line: string): Readonly<Record<s
  */
 export function matchSegments(segments: Segment[], line: string): Record<string, string> | null {
   if (!segments.some((s) => s.kind === 'capture')) return matchWildcards(segments, line) ? {} : null;
+  // Cheap rejection first: most lines tried against a pattern (after a `...`) do not match at all.
+  const head = segments[0]!;
+  const tail = segments[segments.length - 1]!;
+  if (head.kind === 'text' && !line.startsWith(head.text)) return null;
+  if (tail.kind === 'text' && !line.endsWith(tail.text)) return null;
+  for (const s of segments) if (s.kind === 'text' && !line.includes(s.text)) return null;
   const n = segments.length;
   const len = line.length;
   const isSpace = (p: number) => p < len && /\s/.test(line[p]!);

@@ -93,6 +93,8 @@ describe('matchOutput: diffs', () => {
     const r = matchOutput(exp('a\nb\nc', { line: 7 }), out('a\nB\nc\n'));
     expect(r.ok).toBe(false);
     expect(r.diff).toBe('--- expected (lab.md:7)\n+++ actual\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c');
+    const withCol = matchOutput({ ...exp('a'), pos: { file: 'lab.md', line: 9, col: 3 } }, out('b'));
+    expect(withCol.diff!.split('\n')[0]).toBe('--- expected (lab.md:9)');
   });
   it('shows lines matched by ..., regexes and captures as their actual text, not as changes', () => {
     const r = matchOutput(
