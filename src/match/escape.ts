@@ -2,7 +2,8 @@
 import { normalizeLines } from './normalize.js';
 import { isEllipsisLine, REGEX_SUFFIX } from './pattern.js';
 
-function escapeRegex(text: string): string {
+/** `text` as a regex source matching exactly it (no `u` flag, as `(re)` lines are compiled). */
+export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 

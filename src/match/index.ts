@@ -7,7 +7,7 @@ import { escapeLine } from './escape.js';
 import { normalizeLines } from './normalize.js';
 import { parseLine, type LinePattern, type PatternProblem } from './pattern.js';
 
-export { escapeLiteral, escapeLine } from './escape.js';
+export { escapeLiteral, escapeLine, escapeRegex } from './escape.js';
 export { formatDiff } from './diff.js';
 export { normalizeLines, normalizeText, stripAnsi } from './normalize.js';
 export type { AlignOp, Alignment } from './align.js';

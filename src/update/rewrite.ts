@@ -2,7 +2,7 @@
 // Pure: source text in, source text out. Only the bodies of expected blocks that no longer match
 // change; every other byte (fences, attributes, prose, CRLF, indentation) stays as it was.
 import type { ExpectedOutput } from '../lab/model.js';
-import { escapeLine, normalizeText, rewriteExpectedText } from '../match/index.js';
+import { escapeLine, escapeRegex, normalizeText, rewriteExpectedText } from '../match/index.js';
 import { isContinuation, isPrompt, SourceMap, type OutputRange } from './locate.js';
 
 export interface ExpectedUpdate {
@@ -10,8 +10,6 @@ export interface ExpectedUpdate {
   /** The text the block was compared with (already the selected stream). */
   actual: string;
 }
-
-const regexEscape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /** A line the markdown (or the console transcript) would read as structure, written as a `(re)` line. */
 function escapeForBlock(range: OutputRange) {
@@ -21,7 +19,7 @@ function escapeForBlock(range: OutputRange) {
     const structural = closesFence || (range.console && (isPrompt(line) || (at === 0 && isContinuation(line))));
     if (!structural) return escapeLine(line);
     // `>` needs no regex escape, but `\>` (identity escape) keeps the line from reading as `> `.
-    return `${line.startsWith('>') ? '\\' : ''}${regexEscape(line)} (re)`;
+    return `${line.startsWith('>') ? '\\' : ''}${escapeRegex(line)} (re)`;
   };
 }
 
