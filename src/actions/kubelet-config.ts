@@ -63,13 +63,12 @@ export const kubeletConfigExecutor: Executor<KubeletConfigBlock> = async (block,
 
   const budget = ctx.timeoutMs;
   const deadline = started + budget;
-  const restartedAt = new Date();
   try {
     await node.writeFileAtomic(KUBELET_CONFIG_PATH, merged);
     ctx.progress(`restarting the kubelet on ${node.name}`);
     await node.restartService(KUBELET_UNIT, { timeoutMs: remaining(deadline), signal: ctx.signal });
     say(`kubelet restarted on ${node.name}`);
-    await waitForNodesReady(client, { names: [node.name], heartbeatAfter: restartedAt, timeoutMs: remaining(deadline), signal: ctx.signal, progress: ctx.progress });
+    await waitForNodesReady(client, { names: [node.name], timeoutMs: remaining(deadline), signal: ctx.signal, progress: ctx.progress });
     say(`node ${node.name} is Ready`);
     const mismatches = await waitForConfigz(client, node.name, block.patch, Math.min(remaining(deadline), CONFIGZ_TIMEOUT_MS), ctx.signal);
     if (mismatches.length) {

@@ -36,7 +36,7 @@ async function connectExisting(node: NodeInfo, sshTargets: Record<string, string
   const target = sshTargets[node.name];
   if (target) return new SshNodeAccess(node.name, target);
   throw new EnvironmentError('no-node-access', `node ${node.name} is neither a kind container here nor has an ssh target`, {
-    hint: `map it to an ssh target: --ssh ${node.name}=root@${node.address ?? 'HOST'}`,
+    hint: `map it to an ssh target in the cluster options: sshTargets: { '${node.name}': 'root@${node.address ?? 'HOST'}' }`,
   });
 }
 
