@@ -154,14 +154,14 @@ describe.skipIf(!ready)('kind provider and Kubernetes actions on a real cluster'
     const node = await cluster.node('worker');
     const before = await node.readFile('/var/lib/kubelet/config.yaml');
     const n = undos.length;
-    const block: KubeletConfigBlock = { kind: 'kubelet-config', id: 's/2', pos, attrs, node: 'worker', patch: { cgroupDriver: 'no-such-driver' } };
+    const block: KubeletConfigBlock = { kind: 'kubelet-config', id: 's/2', pos, attrs, node: 'worker', patch: { imageGCHighThresholdPercent: 200 } };
     const t0 = Date.now();
     const r = await kubeletConfigExecutor(block, ctx(40_000));
     console.log(`broken kubelet-config + rollback: ${Date.now() - t0} ms`);
     expect(r.status).toBe('failed');
     expect(r.message).toMatch(/did not come back.*the previous config was restored and the kubelet restarted/);
     expect(r.output).toMatch(/last 20 lines of the kubelet's journal/);
-    expect(r.output).toMatch(/cgroup/i);
+    expect(r.output).toMatch(/imageGCHighThresholdPercent/);
     expect(undos.length).toBe(n);
     expect(sha(await node.readFile('/var/lib/kubelet/config.yaml'))).toBe(sha(before));
     expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).toBe('active');
