@@ -1,0 +1,217 @@
+// The on-disk journal of a run: every undo is written (fsync'd, atomic rename) BEFORE the action
+// it protects, and marked done as cleanup completes it, so that a run killed at any moment can be
+// finished by `kubelab cleanup` (finishJournals) in another process. One file per lab.
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { Lab } from '../lab/model.js';
+import type { CleanupResult, Undo } from './types.js';
+import type { Reporter } from '../report/types.js';
+import { KubelabError } from '../errors.js';
+import { UndoStack, type UndoEntry } from './cleanup.js';
+
+export interface JournalData {
+  version: 1;
+  runId: string;
+  lab: { file: string; id: string; title: string };
+  pid: number;
+  startedAt: string;
+  /** Working directory and variables of the run, for `sh` undos and cleanup blocks in a new shell. */
+  cwd: string;
+  vars: Record<string, string>;
+  /** Ids of `cleanup`-flagged blocks the run reached (they run at cleanup time). */
+  cleanupBlocks: string[];
+  /** Ids of cleanup blocks (flagged or of the Cleanup section) that already ran successfully. */
+  cleanupDone: string[];
+  undos: UndoEntry[];
+}
+
+/** RunOptions.stateDir ?? $KUBELAB_STATE_DIR ?? ${XDG_STATE_HOME:-~/.local/state}/kubelab. */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KUBELAB_STATE_DIR) return resolve(env.KUBELAB_STATE_DIR);
+  const xdg = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(xdg, 'kubelab');
+}
+
+export function journalDir(stateDir: string): string {
+  return join(stateDir, 'journals');
+}
+
+export function journalPath(stateDir: string, labFile: string, labId: string): string {
+  const safe = labId.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'lab';
+  const hash = createHash('sha256').update(resolve(labFile)).digest('hex').slice(0, 10);
+  return join(journalDir(stateDir), `${safe}-${hash}.json`);
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  // The rename itself must survive a crash: fsync the directory.
+  try {
+    const dfd = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    /* some filesystems refuse to fsync a directory */
+  }
+}
+
+export class Journal {
+  readonly stack: UndoStack;
+  private removed = false;
+
+  private constructor(
+    readonly path: string,
+    readonly data: JournalData,
+  ) {
+    this.stack = new UndoStack(data.undos);
+  }
+
+  /**
+   * Start the journal of a run. Refuses (KubelabError `dirty-journal`) when an unfinished journal
+   * of the same lab exists, unless `force` (the old journal is then kept aside, not lost).
+   */
+  static create(stateDir: string, lab: Lab, init: { runId: string; cwd: string; vars: Record<string, string>; force?: boolean }): Journal {
+    const path = journalPath(stateDir, lab.file, lab.id);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    let existing: Journal | undefined;
+    try {
+      existing = Journal.load(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') existing = undefined;
+    }
+    if (existing) {
+      if (!init.force) {
+        const alive = existing.data.pid !== process.pid && isAlive(existing.data.pid);
+        throw new KubelabError(
+          'dirty-journal',
+          `an earlier run of ${lab.file} did not finish its cleanup (${existing.stack.unfinished} undo(s) pending, started ${existing.data.startedAt}${alive ? `, process ${existing.data.pid} still running` : ''}); journal: ${path}`,
+          { hint: 'run `kubelab cleanup` to finish it, or pass --force', exitCode: 2 },
+        );
+      }
+      renameSync(path, path.replace(/\.json$/, `.${existing.data.runId}.json`));
+    }
+    const data: JournalData = {
+      version: 1,
+      runId: init.runId,
+      lab: { file: resolve(lab.file), id: lab.id, title: lab.title },
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      cwd: init.cwd,
+      vars: init.vars,
+      cleanupBlocks: [],
+      cleanupDone: [],
+      undos: [],
+    };
+    const j = new Journal(path, data);
+    j.save();
+    return j;
+  }
+
+  static load(path: string): Journal {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as JournalData;
+    if (data.version !== 1 || !Array.isArray(data.undos)) throw new Error(`${path}: not a kubelab journal (version ${String(data.version)})`);
+    return new Journal(path, data);
+  }
+
+  save(): void {
+    if (this.removed) return;
+    writeAtomic(this.path, `${JSON.stringify(this.data, null, 2)}\n`);
+  }
+
+  /** Journal the undo (on disk, synced) and return its id. Call BEFORE the action it undoes. */
+  registerUndo(undo: Undo, setup = false): string {
+    const entry = this.stack.push(undo, setup);
+    this.save();
+    return entry.id;
+  }
+
+  dropUndo(id: string): void {
+    if (this.stack.drop(id)) this.save();
+  }
+
+  markUndo(entry: UndoEntry, status: 'done' | 'failed', message?: string): void {
+    entry.status = status;
+    entry.message = message;
+    this.save();
+  }
+
+  addCleanupBlock(id: string): void {
+    if (this.data.cleanupBlocks.includes(id)) return;
+    this.data.cleanupBlocks.push(id);
+    this.save();
+  }
+
+  markCleanupBlockDone(id: string): void {
+    this.data.cleanupDone.push(id);
+    this.save();
+  }
+
+  setVar(name: string, value: string): void {
+    if (this.data.vars[name] === value) return;
+    this.data.vars[name] = value;
+    this.save();
+  }
+
+  remove(): void {
+    this.removed = true;
+    rmSync(this.path, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Unfinished journals in a state directory, newest first. */
+export function listJournals(stateDir: string): string[] {
+  const dir = journalDir(stateDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => join(dir, n))
+    .map((p) => ({ p, t: statSync(p).mtimeMs }))
+    .sort((a, b) => b.t - a.t)
+    .map((x) => x.p);
+}
+
+export interface FinishOptions {
+  stateDir?: string;
+  reporters?: Reporter[];
+  signal?: AbortSignal;
+}
+
+/**
+ * `kubelab cleanup`: finish every unfinished journal (newest first): pending undos LIFO, then the
+ * lab's cleanup blocks (the lab file is parsed again), then the cluster's own undos. A journal is
+ * removed when everything in it succeeded; failures are returned, never hidden.
+ */
+export async function finishJournals(opts: FinishOptions = {}): Promise<CleanupResult[]> {
+  const { finishJournal } = await import('./finish.js');
+  const stateDir = opts.stateDir ?? defaultStateDir();
+  const results: CleanupResult[] = [];
+  for (const path of listJournals(stateDir)) results.push(...(await finishJournal(path, opts)));
+  return results;
+}
+
+export { isAlive };

@@ -1,0 +1,58 @@
+// Secrets never leave the engine: every text in events and reports goes through a Redactor.
+// Patterns catch what Kubernetes labs print (service account tokens, kubeconfigs, bearer
+// headers, private keys); captured values of `secret` blocks are replaced wherever they appear,
+// also base64-encoded (as `kubectl get secret -o yaml` shows them).
+export const REDACTED = '[REDACTED]';
+
+const PATTERNS: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => string)]> = [
+  // PEM private keys (RSA, EC, OPENSSH, ENCRYPTED, ...), also when the output was cut off.
+  [/(-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----)[\s\S]*?(?:(-----END \2PRIVATE KEY-----)|$)/g, (_m, begin, _t, end) => `${begin}\n${REDACTED}\n${end ?? ''}`],
+  // kubeconfig and secret fields: `client-key-data: ...`, `token: ...`, `"token": "..."`.
+  [/((?:^|[\s{,])"?(?:client-key-data|client-certificate-data|token|id-token|refresh-token|password)"?\s*[:=]\s*"?)([^\s",}]+)/gim, (_m, key) => `${key}${REDACTED}`],
+  // HTTP headers and kubectl flags.
+  [/(\bAuthorization:\s*(?:Bearer|Basic)\s+)(\S+)/gi, (_m, key) => `${key}${REDACTED}`],
+  [/(--token[=\s]+)(\S+)/g, (_m, key) => `${key}${REDACTED}`],
+  // JWTs (service account tokens) anywhere.
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, REDACTED],
+];
+
+/** Literal secrets shorter than this are not replaced (they would blank out ordinary words). */
+const MIN_SECRET_LENGTH = 4;
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+  private literal?: RegExp;
+
+  /** Replace this value (and its base64 form) from now on. */
+  addSecret(value: string): void {
+    const v = value.trim();
+    if (v.length < MIN_SECRET_LENGTH || this.secrets.has(v)) return;
+    this.secrets.add(v);
+    this.secrets.add(Buffer.from(v).toString('base64'));
+    const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
+    this.literal = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+  }
+
+  redact(text: string): string;
+  redact(text: string | undefined): string | undefined;
+  redact(text: string | undefined): string | undefined {
+    if (!text) return text;
+    let out = this.literal ? text.replace(this.literal, REDACTED) : text;
+    for (const [re, by] of PATTERNS) out = out.replace(re, by as (substring: string, ...args: string[]) => string);
+    return out;
+  }
+
+  /** A copy of `obj` with the named string fields redacted. */
+  fields<T extends object>(obj: T, keys: readonly (keyof T)[]): T {
+    const copy = { ...obj };
+    for (const k of keys) {
+      const v = copy[k];
+      if (typeof v === 'string') (copy as Record<keyof T, unknown>)[k] = this.redact(v);
+    }
+    return copy;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
