@@ -3,7 +3,6 @@
 // match; `findProgress` then offers the old record so the learner resumes at the same step slug.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface Progress {
@@ -18,11 +17,7 @@ export interface Progress {
   updatedAt: string;
 }
 
-/** Default state dir: $KUBELAB_STATE_DIR or ${XDG_STATE_HOME:-~/.local/state}/kubelab. */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.KUBELAB_STATE_DIR) return env.KUBELAB_STATE_DIR;
-  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'kubelab');
-}
+export { defaultStateDir } from '../engine/journal.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 

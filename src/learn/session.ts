@@ -91,6 +91,8 @@ export interface LearnSessionOptions {
   lab: Lab;
   runtime: LearnRuntime;
   stateDir: string;
+  /** The lab file's absolute path (progress is kept per path); default lab.file. */
+  file?: string;
   startStep?: number;
   done?: string[];
 }
@@ -103,6 +105,7 @@ export class LearnSession {
   readonly done: Set<string>;
   private readonly runtime: LearnRuntime;
   private readonly stateDir: string;
+  private readonly file: string;
   /** Results of blocks run with `run`, by block id (this session only). */
   readonly results = new Map<string, BlockResult>();
 
@@ -110,6 +113,7 @@ export class LearnSession {
     this.lab = opts.lab;
     this.runtime = opts.runtime;
     this.stateDir = opts.stateDir;
+    this.file = opts.file ?? opts.lab.file;
     this.stepIndex = Math.min(Math.max(0, opts.startStep ?? 0), Math.max(0, opts.lab.steps.length - 1));
     this.done = new Set(opts.done ?? []);
   }
@@ -133,7 +137,7 @@ export class LearnSession {
   }
 
   async save(): Promise<void> {
-    await saveProgress(this.stateDir, this.lab.source, { file: this.lab.file, step: this.stepIndex, stepSlug: this.step.slug, done: [...this.done] });
+    await saveProgress(this.stateDir, this.lab.source, { file: this.file, step: this.stepIndex, stepSlug: this.step.slug, done: [...this.done] });
   }
 
   async goTo(index: number): Promise<boolean> {

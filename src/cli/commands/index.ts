@@ -2,10 +2,13 @@
 // plus its module.
 import type { CliCommand } from '../context.js';
 import { cleanupCommand } from './cleanup.js';
+import { gradeCommand } from './grade.js';
+import { learnCommand } from './learn.js';
 import { doctorCommand } from './doctor.js';
 import { lintCommand } from './lint.js';
 import { listCommand } from './list.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { updateCommand } from './update.js';
 
-export const COMMANDS: readonly CliCommand[] = [runCommand, lintCommand, listCommand, updateCommand, cleanupCommand, doctorCommand];
+export const COMMANDS: readonly CliCommand[] = [runCommand, lintCommand, listCommand, updateCommand, cleanupCommand, doctorCommand, learnCommand, gradeCommand, reportCommand];

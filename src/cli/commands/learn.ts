@@ -1,0 +1,123 @@
+// `kubelab learn LAB.md`: the learner mode. A terminal interface on a TTY (single keys), line
+// commands otherwise; progress is saved per lab file and content, so a second call resumes.
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { openShell } from '../../engine/shell.js';
+import { getProvider } from '../../cluster/index.js';
+import type { ProviderOptions } from '../../cluster/types.js';
+import { EngineRuntime } from '../../learn/runtime.js';
+import { LearnJournal } from '../../learn/journal.js';
+import { LearnSession } from '../../learn/session.js';
+import { labExecutors } from '../../learn/executors.js';
+import { clearProgress, defaultStateDir, findProgress } from '../../learn/progress.js';
+import { formatNote } from '../../learn/notes.js';
+import { makeStyle } from '../../learn/text.js';
+import { runTty, type TtyIn, type TtyOut } from '../../learn/tty.js';
+import { runPlain } from '../../learn/plain.js';
+import type { CliCommand, CliContext } from '../context.js';
+import { loadLab } from '../load.js';
+import { parseVar } from '../run-options.js';
+
+interface LearnFlags {
+  restart?: boolean;
+  plain?: boolean;
+  stateDir?: string;
+  var: Record<string, string>;
+  context?: string;
+  nodeImage?: string;
+}
+
+/** stdin as src/cli.ts hands it over (CliContext.stdin when it has one; the process's otherwise). */
+function stdinOf(ctx: CliContext): TtyIn & { isTTY?: boolean } {
+  return ((ctx as CliContext & { stdin?: TtyIn }).stdin ?? process.stdin) as TtyIn & { isTTY?: boolean };
+}
+
+export const learnCommand: CliCommand = {
+  name: 'learn',
+  register(program: Command, ctx: CliContext) {
+    program
+      .command('learn')
+      .summary('work through a lab step by step, at your own pace')
+      .description(
+        'Show a lab step by step: read the prose, run each block in the lab\'s shell (r) or type it yourself (t) and check (c), ask for a hint (h) or the solution (s), move with n/p, quit with q. Progress is saved: running it again resumes where you stopped. Without a terminal, reads line commands (run, check, next, quit, ...) from stdin.',
+      )
+      .argument('<lab>', 'lab markdown file')
+      .option('--restart', 'start over at step 1, undoing what earlier sessions changed first')
+      .option('--plain', 'line mode even on a terminal')
+      .option('--var <K=V>', 'set a lab variable (repeatable)', parseVar, {})
+      .option('--state-dir <dir>', 'where progress and journals live (default: $KUBELAB_STATE_DIR or ~/.local/state/kubelab)')
+      .option('--context <name>', 'existing clusters: the kubeconfig context to use')
+      .option('--node-image <image>', 'kind: node image (default: $KUBELAB_NODE_IMAGE)')
+      .action(async (file: string, flags: LearnFlags) => {
+        ctx.exitCode = await learn(file, flags, ctx);
+      });
+  },
+};
+
+export async function learn(file: string, flags: LearnFlags, ctx: CliContext): Promise<number> {
+  const lab = await loadLab(file, ctx.cwd);
+  const labPath = resolve(ctx.cwd, file);
+  const stateDir = flags.stateDir ? resolve(ctx.cwd, flags.stateDir) : defaultStateDir(ctx.env);
+  const style = makeStyle(ctx.color);
+  const vars = { ...lab.vars, ...flags.var };
+  const cwd = resolve(labPath, '..');
+  const journal = new LearnJournal(stateDir, lab, cwd, vars);
+  const input = stdinOf(ctx);
+  const out = ctx.stdout as TtyOut & { isTTY?: boolean };
+  const providerOptions: ProviderOptions = { stateDir, reuse: true, keep: false, ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}) };
+  const makeRuntime = () =>
+    new EngineRuntime({ lab, openShell, executors: labExecutors(), journal, provider: lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider), providerOptions, env: ctx.env, vars, cwd });
+
+  let startStep = 0;
+  let done: string[] = [];
+  let notice: string | undefined;
+  if (flags.restart) {
+    if (journal.exists()) {
+      ctx.stdout.write('Undoing what earlier sessions of this lab changed…\n');
+      const runtime = makeRuntime();
+      const note = { kind: 'cleanup' as const, results: await runtime.cleanup() };
+      await runtime.close();
+      ctx.stdout.write(formatNote(note, style, out.columns ?? 80).join('\n') + '\n');
+      if (note.results.some((r) => r.status === 'failed')) return 1;
+    }
+    await clearProgress(stateDir, labPath);
+  } else {
+    const found = await findProgress(stateDir, labPath, lab.source);
+    if (found?.match === 'exact') {
+      startStep = found.progress.step;
+      done = found.progress.done;
+      notice = `Welcome back: resuming at step ${startStep + 1} of ${lab.steps.length}. (--restart starts over.)`;
+    } else if (found?.match === 'changed') {
+      const bySlug = lab.steps.findIndex((s) => s.slug === found.progress.stepSlug);
+      startStep = bySlug >= 0 ? bySlug : Math.min(found.progress.step, lab.steps.length - 1);
+      done = found.progress.done.filter((slug) => lab.steps.some((s) => s.slug === slug));
+      notice = `The lab changed since your last session; resuming at step ${startStep + 1} ("${lab.steps[startStep]?.title ?? ''}").`;
+    }
+  }
+  if (lab.steps.length === 0) {
+    ctx.stdout.write(`${lab.file} has no steps (level-2 headings).\n`);
+    return 2;
+  }
+
+  const runtime = makeRuntime();
+  const session = new LearnSession({ lab, runtime, stateDir, file: labPath, startStep, done });
+  await session.save();
+  const interactive = !flags.plain && ctx.isTTY && input.isTTY === true && typeof input.setRawMode === 'function';
+  let result;
+  try {
+    result = interactive
+      ? await runTty(session, { input, output: out, style, notice })
+      : await runPlain(session, { input, output: ctx.stdout, style, width: Math.min(out.columns ?? 80, 100), notice });
+  } finally {
+    await session.close();
+  }
+  const width = out.columns ?? 80;
+  if (result.cleanedUp) {
+    if (interactive && result.cleanup) ctx.stdout.write(formatNote(result.cleanup, style, width).join('\n') + '\n');
+    const failed = result.cleanup?.kind === 'cleanup' && result.cleanup.results.some((r) => r.status === 'failed');
+    ctx.stdout.write(failed ? 'Some cleanup failed; `kubelab cleanup` retries it.\n' : `Cleaned up. Your place is kept: \`kubelab learn ${file}\` resumes at step ${session.stepIndex + 1}, --restart starts over.\n`);
+    return failed ? 1 : 0;
+  }
+  ctx.stdout.write(`Saved: step ${session.stepIndex + 1} of ${lab.steps.length}. \`kubelab learn ${file}\` resumes here${journal.exists() ? '; what the lab changed is still in place (`kubelab learn --restart` or `kubelab cleanup` undoes it)' : ''}.\n`);
+  return 0;
+}
