@@ -67,7 +67,15 @@ export async function runCleanupPhase(input: CleanupPhaseInput): Promise<Cleanup
 
   let shell: Shell | undefined;
   const getShell = async () => (shell ??= await input.shell());
-  for (const item of items) {
+  const seen = new Set(items.flatMap((i) => (i.kind === 'undo' ? [i.entry.id] : [])));
+  for (let n = 0; n < items.length; n++) {
+    const item = items[n]!;
+    if (item.kind === 'block' && n + 1 < items.length && items[n + 1]!.kind !== 'block') {
+      // Undos that cleanup blocks registered run right after them, before the setup undos.
+      const fresh = journal.stack.toRun('steps').filter((e) => !seen.has(e.id));
+      for (const e of fresh) seen.add(e.id);
+      items.splice(n + 1, 0, ...fresh.map((entry) => ({ kind: 'undo' as const, entry })));
+    }
     const started = performance.now();
     if (item.kind === 'undo') {
       const { entry } = item;

@@ -28,7 +28,8 @@ export class Redactor {
     const v = value.trim();
     if (v.length < MIN_SECRET_LENGTH || this.secrets.has(v)) return;
     this.secrets.add(v);
-    this.secrets.add(Buffer.from(v).toString('base64'));
+    // `echo "$secret" | base64` encodes the newline too; both forms are what a lab prints.
+    for (const form of [v, `${v}\n`]) this.secrets.add(Buffer.from(form).toString('base64').replace(/=+$/, ''));
     const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
     this.literal = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
   }

@@ -147,7 +147,8 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
       signal: runSignal,
       timeoutMs: block.attrs.timeout ?? lab.timeout,
       progress,
-      onOutput: (stream, chunk) => void emit({ kind: 'block-output', block, stream, chunk: redactor.redact(chunk) }),
+      // A secret block's values are known only once it ended: its output is not streamed.
+      onOutput: block.attrs.secret ? undefined : (stream, chunk) => void emit({ kind: 'block-output', block, stream, chunk: redactor.redact(chunk) }),
     });
 
     let stop = false;
