@@ -8,7 +8,7 @@ export function formatError(err: unknown, opts: { color: boolean; debug: boolean
   const lines: string[] = [];
   if (err instanceof KubelabError) {
     lines.push(paint('red', `kubelab: error: ${err.message}`));
-    if (err.pos) lines.push(`  at ${formatPos(err.pos)}`);
+    if (err.pos && !err.message.includes(formatPos(err.pos))) lines.push(`  at ${formatPos(err.pos)}`);
     if (err.hint) lines.push(`  ${paint('yellow', 'hint:')} ${err.hint}`);
   } else {
     const message = err instanceof Error ? err.message : String(err);

@@ -1,9 +1,9 @@
 // Reading and parsing lab files for commands. Lab errors keep their file:line.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { LabError, UsageError } from '../errors.js';
-import { lintLab, parseLab } from '../lab/parse.js';
-import type { Diagnostic, Lab } from '../lab/model.js';
+import { UsageError } from '../errors.js';
+import { parseLab } from '../lab/parse.js';
+import type { Lab } from '../lab/model.js';
 
 /** The path to show for a lab: as given, or relative to cwd when that is shorter. */
 export function displayPath(file: string, cwd: string): string {
@@ -24,21 +24,8 @@ export async function readLabSource(file: string, cwd: string): Promise<{ source
   }
 }
 
-/**
- * Parse a lab and refuse it when lint finds errors (the first one is thrown, with its position;
- * `kubelab lint` shows them all).
- */
+/** Read and parse a lab; a lab with errors is refused (LabError with the first one's position). */
 export async function loadLab(file: string, cwd: string): Promise<Lab> {
   const { source, display } = await readLabSource(file, cwd);
-  const errors = lintLab(source, display).filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw diagnosticError(errors);
-  const lab = parseLab(source, display);
-  // The engine runs the shell in the lab's directory; give it the real path, keep the display name.
-  return lab;
-}
-
-export function diagnosticError(errors: Diagnostic[]): LabError {
-  const first = errors[0]!;
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''}; run \`kubelab lint\` to see them all)` : '';
-  return new LabError('lab', `${first.message}${more}`, { pos: first.pos, hint: first.hint });
+  return parseLab(source, display);
 }

@@ -18,10 +18,14 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
   const paint = painter(colorEnabled({ color: opts.color, isTTY, env }));
   const live = new LiveLine(stream, liveMode, paint);
   let stepLabel = '';
+  let total = 0;
+  const shownSteps = new Set<number>();
 
   return {
     name: 'terminal',
     onRunStart(e) {
+      total = e.total;
+      shownSteps.clear();
       live.write(`${paint('bold', e.lab.title)} ${paint('dim', `(${e.lab.file}, ${e.total} steps)`)}\n`);
     },
     onProgress(e) {
@@ -52,6 +56,7 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
               : paint('red', '✗ error');
       const time = r.status === 'skipped' ? '' : ` ${paint('dim', formatDuration(r.durationMs))}`;
       live.write(`${stepLabel} … ${mark}${time}\n`);
+      shownSteps.add(r.index);
       stepLabel = '';
     },
     onCleanupStart(e) {
@@ -63,6 +68,12 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
     },
     onRunEnd(e) {
       live.stop();
+      // Steps that never started (after a failure, --from/--only, an interrupt) still get a line.
+      const notRun = e.report.steps.filter((s) => s.status === 'skipped' && !shownSteps.has(s.index));
+      if (notRun.length > 0 && e.report.steps.length > 0) {
+        const n = total || e.report.steps.length;
+        live.write(notRun.map((s) => paint('dim', `[${s.index + 1}/${n}] ${s.title} … – not run`)).join('\n') + '\n');
+      }
       live.write(formatSummary(e.report, paint));
     },
   };
@@ -83,8 +94,8 @@ export function formatBlockFailure(r: BlockResult, paint: Paint): string {
   const reason = r.message ?? (r.timedOut ? 'timed out' : r.diff ? 'output differs from the expected output' : `exit code ${String(r.exitCode)}`);
   out.push(indent(paint('red', reason)));
   if (r.diff) {
-    const at = r.expectedPos ? ` (${formatPos(r.expectedPos)})` : '';
-    out.push(indent(paint('dim', `expected${at} vs actual:`)));
+    // The engine's diffs carry `--- expected (file:line)` / `+++ actual` headers; say it otherwise.
+    if (!r.diff.startsWith('---')) out.push(indent(paint('dim', `expected${r.expectedPos ? ` (${formatPos(r.expectedPos)})` : ''} (-) vs actual (+):`)));
     out.push(indent(paintDiff(printable(r.diff.replace(/\n$/, '')), paint), '      '));
   }
   const { lines, omitted } = tailLines(printable(r.output), TAIL);

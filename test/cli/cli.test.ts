@@ -46,7 +46,7 @@ describe('kubelab run', () => {
     expect(r.stdout).toMatch(/^\s+-2$/m);
     expect(r.stdout).toMatch(/^\s+\+two$/m);
     expect(r.stdout).toContain('FAILED Failing lab');
-    expect(r.stdout).toMatch(/\[3\/3\] Never runs … – skipped/);
+    expect(r.stdout).toMatch(/\[3\/3\] Never runs … – not run/);
     noStack(r.stdout + r.stderr);
   });
 
@@ -149,7 +149,7 @@ describe('kubelab lint, list, update, cleanup', () => {
     const r = await runCliProcess(cli, ['list', lab('sleep')], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('1. Get ready (get-ready, line 9)');
-    expect(r.stdout).toMatch(/sleep\/1 {2}sh \[timeout=60s\] {2}line 16/);
+    expect(r.stdout).toMatch(/sleep\/1 {2}sh \[timeout=60s\] {2}line 17\n {7}sleep 30/);
     expect(r.stdout).toContain('Cleanup');
   });
 
@@ -162,14 +162,33 @@ describe('kubelab lint, list, update, cleanup', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('updated update.md:15');
-    expect(r.stdout).toContain('2 expected outputs updated');
+    expect(r.stdout).toContain('3 expected outputs updated');
+    expect(r.stdout).toContain('note: 1 block after an updated one did not run');
     const after = readFileSync(file, 'utf8');
-    expect(after).toContain('hello there');
-    expect(after).not.toContain('hello world');
-    expect(after).toContain("$ printf 'x\\ny\\n'\nx\ny\n");
-    expect(after.replace('hello there', 'hello world').replace('x\ny\n```', 'x\nz\n```')).toBe(before);
+    expect(after).toContain('```text\nhello there\n```');
+    expect(after).toContain('```text\nfirst\n```');
+    expect(after).toContain('```text\n2nd\n```'); // did not run yet
+    expect(after).toContain("$ printf 'x\\ny\\n'\nx\ny\n```");
+    // nothing else changed
+    const restored = after.replace('```text\nhello there\n```', '```text\nhello world\n```').replace('```text\nfirst\n```', '```text\n1st\n```').replace('x\ny\n```', 'x\nz\n```');
+    expect(restored).toBe(before);
+    const second = await runCliProcess(cli, ['update', 'update.md'], { env, cwd: dir });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('1 expected output updated');
+    expect(readFileSync(file, 'utf8')).toContain('```text\nsecond\n```');
     const again = await runCliProcess(cli, ['run', 'update.md'], { env, cwd: dir });
     expect(again.code).toBe(0);
+  });
+
+  it('update leaves real failures alone and exits 1', async () => {
+    const dir = mkdtempSync(join(tmp, 'update-fail-'));
+    const file = join(dir, 'fail.md');
+    copyFileSync(join(ROOT, lab('timeout')), file);
+    const before = readFileSync(file, 'utf8');
+    const r = await runCliProcess(cli, ['update', 'fail.md'], { env, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('0 expected outputs updated, 1 other failure left');
+    expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
   it('cleanup with no journals says so and exits 0', async () => {

@@ -21,7 +21,6 @@ describe('terminal reporter, plain (not a TTY)', () => {
     expect(text).toContain('labs/demo.md:20 check-it/1');
     expect(text).toContain('$ cat out.txt');
     expect(text).toContain('output differs from lab.md:22');
-    expect(text).toContain('expected (labs/demo.md:22) vs actual:');
     expect(text).toContain('      -hello\n');
     expect(text).toContain('      +hullo <b>\n');
     expect(text).toContain('│ warn: odd');
@@ -102,5 +101,19 @@ describe('colorEnabled', () => {
     expect(colorEnabled({ isTTY: false, env: { FORCE_COLOR: '1' } })).toBe(true);
     expect(colorEnabled({ isTTY: true, env: { FORCE_COLOR: '0' } })).toBe(false);
     expect(colorEnabled({ isTTY: false, env: { FORCE_COLOR: '1' }, color: false })).toBe(false);
+  });
+});
+
+describe('terminal reporter, steps that never started', () => {
+  it('lists them before the summary', async () => {
+    const out = capture();
+    const { events } = sampleRun();
+    // the runner emits no step-start/step-end for steps it does not reach
+    const trimmed = events.filter((e) => !((e.kind === 'step-start' || e.kind === 'step-end') && e.step.index === 2) && !(e.kind.startsWith('block') && 'step' in e && e.step.index === 2));
+    await play(createTerminalReporter({ stream: out, isTTY: false, env: {} }), trimmed);
+    const text = out.text();
+    expect(text).toContain('[3/3] Never … – not run\n');
+    expect(text.indexOf('– not run')).toBeLessThan(text.indexOf('FAILED Demo lab'));
+    expect(text).not.toContain('[3/3] Never … – skipped');
   });
 });

@@ -47,22 +47,27 @@ export function onlyOutputMismatch(block: Block, r: BlockResult): block is ShBlo
   );
 }
 
-export function planUpdates(lab: Lab, report: RunReport): { updates: PlannedUpdate[]; otherFailures: BlockResult[] } {
+export function planUpdates(lab: Lab, report: RunReport): { updates: PlannedUpdate[]; otherFailures: BlockResult[]; notRun: number } {
   const byId = new Map<string, Block>([...lab.steps.flatMap((s) => s.blocks), ...lab.cleanup].map((b) => [b.id, b]));
   const updates: PlannedUpdate[] = [];
   const otherFailures: BlockResult[] = [];
+  // The runner stops a step at its first failed block: blocks after an updated one did not run.
+  let notRun = 0;
   for (const step of report.steps) {
+    let afterUpdate = false;
     for (const r of step.blocks) {
+      if (afterUpdate && r.status === 'skipped') notRun++;
       if (r.status !== 'failed' && r.status !== 'error') continue;
       const block = byId.get(r.id);
       if (block && onlyOutputMismatch(block, r)) {
         const e = block.expected;
         const actual = e.stream === 'stdout' ? r.stdout : e.stream === 'stderr' ? r.stderr : r.output;
         updates.push({ block, expected: e, actual });
+        afterUpdate = true;
       } else otherFailures.push(r);
     }
   }
-  return { updates, otherFailures };
+  return { updates, otherFailures, notRun };
 }
 
 async function writeFileAtomic(path: string, text: string): Promise<void> {
@@ -77,13 +82,16 @@ export async function applyUpdates(lab: Lab, report: RunReport, ctx: CliContext)
     ctx.stdout.write(`${lab.file}: not updated (the run ${report.status === 'error' ? 'ended in an error' : 'was interrupted'})\n`);
     return report.exitCode;
   }
-  const { updates, otherFailures } = planUpdates(lab, report);
+  const { updates, otherFailures, notRun } = planUpdates(lab, report);
   if (updates.length > 0) {
     const next = rewriteExpected(lab.source, updates.map(({ expected, actual }) => ({ expected, actual })));
     if (next !== lab.source) await writeFileAtomic(resolve(ctx.cwd, lab.file), next);
     for (const u of updates) ctx.stdout.write(`${paint('green', 'updated')} ${formatPos(u.expected.pos)} ${paint('dim', `(${u.block.id})`)}\n`);
   }
   ctx.stdout.write(`${lab.file}: ${updates.length} expected output${updates.length === 1 ? '' : 's'} updated${otherFailures.length ? `, ${paint('red', `${otherFailures.length} other failure${otherFailures.length === 1 ? '' : 's'}`)} left` : ''}\n`);
+  if (notRun > 0) {
+    ctx.stdout.write(`${paint('yellow', 'note:')} ${notRun} block${notRun === 1 ? '' : 's'} after an updated one did not run (a step stops at its first mismatch); run \`kubelab update ${lab.file}\` again to check ${notRun === 1 ? 'it' : 'them'}\n`);
+  }
   const stepErrors = report.steps.some((s) => s.status === 'error');
   if (stepErrors) return report.exitCode;
   return otherFailures.length > 0 || report.summary.cleanupFailures > 0 ? 1 : 0;
