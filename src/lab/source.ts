@@ -22,8 +22,28 @@ export class LineIndex {
     this.lineCount = count;
   }
 
-  /** 1-based line of an offset. */
+  private cursorLine = 1;
+
+  /**
+   * 1-based line of an offset. Callers mostly ask in increasing order (the markdown scanner),
+   * so try walking forward from the last answer before falling back to a binary search.
+   */
   lineOf(offset: number): number {
+    let line = this.cursorLine;
+    if (this.starts[line - 1]! <= offset) {
+      for (let steps = 0; steps < 64; steps++) {
+        if (line >= this.lineCount || this.starts[line]! > offset) {
+          this.cursorLine = line;
+          return line;
+        }
+        line++;
+      }
+    }
+    this.cursorLine = this.search(offset);
+    return this.cursorLine;
+  }
+
+  private search(offset: number): number {
     let lo = 0;
     let hi = this.lineCount - 1;
     while (lo < hi) {
