@@ -211,7 +211,7 @@ describe('runLab', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJlc2lnbmF0dXJl';
     const l = lab(file, [
       ['Capture', [sh('echo "name: web-1"', { expected: 'name: {{pod}}' }), sh('printf "password: %s%sxyz\\n" hunter 22', { expected: 'password: {{pw}}', attrs: { secret: true } })]],
-      ['Use', [sh(`echo "$pod"; echo "pw=$pw"; echo "$pw" | base64; echo "${jwt}"; printf 'client-key-data: QUJDREVG\\n'`)]],
+      ['Use', [sh(`echo "$pod"; echo "pw=$pw"; echo "$pw" | base64; printf "%s.%s.%s\\n" ${jwt.split('.').join(' ')}; printf 'client-key-data: QUJDREVG\\n'`)]],
     ]);
     const r = await runLab(l, opts({ reporters: [rec] }));
     expect(r.exitCode).toBe(0);
