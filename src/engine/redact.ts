@@ -20,18 +20,19 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => st
 const MIN_SECRET_LENGTH = 4;
 
 export class Redactor {
+  /** Regex sources of the literal secrets. */
   private readonly secrets = new Set<string>();
   private literal?: RegExp;
 
   /** Replace this value (and its base64 form) from now on. */
   addSecret(value: string): void {
     const v = value.trim();
-    if (v.length < MIN_SECRET_LENGTH || this.secrets.has(v)) return;
-    this.secrets.add(v);
+    if (v.length < MIN_SECRET_LENGTH || this.secrets.has(escapeRegExp(v))) return;
+    this.secrets.add(escapeRegExp(v));
     // `echo "$secret" | base64` encodes the newline too; both forms are what a lab prints.
-    for (const form of [v, `${v}\n`]) this.secrets.add(Buffer.from(form).toString('base64').replace(/=+$/, ''));
+    for (const form of [v, `${v}\n`]) this.secrets.add(`${escapeRegExp(Buffer.from(form).toString('base64').replace(/=+$/, ''))}={0,2}`);
     const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
-    this.literal = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+    this.literal = new RegExp(sorted.join('|'), 'g');
   }
 
   redact(text: string): string;
