@@ -19,6 +19,7 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
   const live = new LiveLine(stream, liveMode, paint);
   let stepLabel = '';
   let total = 0;
+  let runs = 0;
   const shownSteps = new Set<number>();
 
   return {
@@ -26,6 +27,7 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
     onRunStart(e) {
       total = e.total;
       shownSteps.clear();
+      if (runs++ > 0) live.write('\n');
       live.write(`${paint('bold', e.lab.title)} ${paint('dim', `(${e.lab.file}, ${e.total} steps)`)}\n`);
     },
     onProgress(e) {
@@ -199,7 +201,9 @@ class LiveLine {
 
   private draw(): void {
     if (!this.enabled || this.text === '') return;
-    const columns = (this.stream as { columns?: number }).columns ?? 80;
+    // A pty without a size reports 0 columns.
+    const reported = (this.stream as { columns?: number }).columns ?? 0;
+    const columns = reported >= 20 ? reported : 80;
     const line = `${FRAMES[this.frame]} ${this.text}`;
     // Keep it to one row so `\r` can redraw it (ANSI codes do not take room, so measure without them).
     const visible = line.replace(/\x1b\[[0-9;]*m/g, '');

@@ -84,6 +84,12 @@ describe('terminal reporter, live (TTY)', () => {
     expect(text.replace(/\x1b\[[0-9;]*m/g, '')).toContain('FAILED Demo lab');
   });
 
+  it('does not cut the live line to nothing when the terminal reports 0 columns', async () => {
+    const out = capture({ isTTY: true, columns: 0 });
+    await play(createTerminalReporter({ stream: out, env: {} }), sampleRun().events);
+    expect(out.text()).toContain('⠋ [1/3] Create a file\r');
+  });
+
   it('falls back to plain lines when CI=true even on a TTY', async () => {
     const out = capture({ isTTY: true });
     await play(createTerminalReporter({ stream: out, env: { CI: 'true', NO_COLOR: '1' } }), sampleRun().events);
