@@ -28,8 +28,9 @@ describe('performance', () => {
     console.log(`parse + lint of 5,000 steps (${(src.length / 1024).toFixed(0)} KiB): ${ms.toFixed(0)} ms`);
     expect(lab!.steps).toHaveLength(5000);
     expect(lab!.steps[4999]!.blocks.map((b) => b.pos.line)).toEqual([src.split('\n').indexOf('## Step 4999') + 5, src.split('\n').indexOf('## Step 4999') + 13, src.split('\n').indexOf('## Step 4999') + 15]);
-    // The budget is 300 ms on an idle machine; the bound here leaves room for a loaded CI box.
-    expect(ms).toBeLessThan(1500);
+    // The budget is 300 ms on an idle machine (see the log line). This bound only catches
+    // pathological slowdowns on a loaded CI box; the linear-growth test below catches quadratic ones.
+    expect(ms).toBeLessThan(3000);
   });
 
   it('grows linearly: 8x the steps costs well under 8x squared', () => {
