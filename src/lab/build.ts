@@ -1,6 +1,6 @@
 // The analysis behind parseLab and lintLab: markdown nodes → Lab model + every diagnostic.
 // Level-2 headings open steps (or the Cleanup section); fences become blocks.
-import { parseInfoString, validateAttrs, type AttrTarget } from './attrs.js';
+import { parseInfoString, validateAttrs, type AttrTarget, type RawAttr } from './attrs.js';
 import { parseConsole } from './console.js';
 import { Diagnostics, type LabDiagnostic } from './diagnostics.js';
 import { findFrontMatter, parseFrontMatter } from './frontmatter.js';
@@ -233,7 +233,7 @@ export function analyzeLab(source: string, file: string): Analysis {
 
       case 'typed': {
         markNotProse(fence.line, fence.endLine);
-        const block = typedBlock(fence, target, index, diags);
+        const block = typedBlock(fence, infoAttrs(), index, diags);
         if (block) {
           if (block.attrs.verify && block.kind !== 'access-review') {
             diags.error('bad-attribute', pos, `\`verify\` blocks must only read, and \`${block.kind}\` changes the cluster`, 'check the change with a `sh` or `access-review` verify block instead');
@@ -305,8 +305,10 @@ function isAdjacent(index: LineIndex, a: FenceNode, b: FenceNode): boolean {
   return true;
 }
 
-function typedBlock(fence: FenceNode, target: (t: AttrTarget) => BlockAttrs, index: LineIndex, diags: Diagnostics): Block | undefined {
+function typedBlock(fence: FenceNode, raw: RawAttr[], index: LineIndex, diags: Diagnostics): Block | undefined {
   const pos = index.pos(fence.line, fence.col);
+  const target = (t: AttrTarget) => validateAttrs(raw, t, fence.line, index, diags);
+  const attrPos = (key: string) => index.pos(fence.line, raw.find((a) => a.key === key)?.col ?? fence.col);
   const bodyLine = fence.line + 1;
   const lang = fence.lang as (typeof TYPED_LANGS)[number];
   switch (lang) {
@@ -328,7 +330,7 @@ function typedBlock(fence: FenceNode, target: (t: AttrTarget) => BlockAttrs, ind
       if (attrs.as === undefined && attrs.raw.as === undefined) {
         diags.error('missing-attribute', pos, 'access-review block needs `as=`', 'name the subject: ```access-review { as=system:serviceaccount:NAMESPACE:NAME verb=get resource=nodes }');
       }
-      const subject = parseSubject(attrs.as ?? '', attrs.groups, pos, diags);
+      const subject = parseSubject(attrs.as ?? '', attrs.groups, attrPos('as'), diags);
       const rows = parseAccessReviewBody(fence.text, bodyLine, index, diags, fence.line, fence.col);
       return { kind: 'access-review', id: '', pos, attrs, subject, verb: attrs.verb ?? 'get', resource: attrs.resource ?? 'nodes', rows };
     }
