@@ -23,12 +23,12 @@ export function formatNote(note: Note, style: Style, width: number): string[] {
       return [head, ...note.explanation.flatMap((l) => w(`  ${l}`, '    '))];
     }
     case 'check': {
-      const out = [note.ok ? style.ok('✓ Check passed: this step is done. Press n for the next step.') : style.fail('✗ Check failed.')];
+      const out = [note.ok ? style.ok('✓ Check passed: this step is done.') : style.fail('✗ Check failed.')];
       for (const l of note.lines) {
         out.push(...w(`${l.ok ? style.ok('  ✓') : style.fail('  ✗')} ${l.text}`, '    '));
         for (const d of l.detail) out.push(...w(`      ${d}`, '      '));
       }
-      if (!note.ok) out.push(style.dim('Fix it and press c to check again, h for a hint, s for the solution.'));
+      if (!note.ok) out.push(style.dim('Fix it and check again, or ask for a hint or the solution.'));
       return out;
     }
     case 'reveal': {

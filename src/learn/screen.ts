@@ -77,7 +77,7 @@ export interface Screen {
   bodyHeight: number;
 }
 
-export const KEY_HELP = 'r run  t type  c check  h hint  s solution  n/→ next  p/← back  q quit  ↑↓ scroll';
+export const KEY_HELP = 'r run  t type  c check  h hint  s solution  n/→ next  p/← back  q quit';
 
 /** The whole screen: exactly `height` lines, each at most `width` columns. */
 export function layoutScreen(input: ScreenInput, style: Style): Screen {
@@ -96,7 +96,7 @@ export function layoutScreen(input: ScreenInput, style: Style): Screen {
   const title = truncate(style.bold(`${input.step.index + 1}. ${input.step.title}`), width);
   const window = body.lines.slice(scroll, scroll + bodyHeight).map((l) => truncate(l, width));
   while (window.length < bodyHeight) window.push('');
-  const more = scroll < maxScroll ? style.dim(' ↓ more') : '';
+  const more = scroll < maxScroll ? style.dim(' ↑↓ more') : '';
   const footer = truncate(input.footer, width - visibleWidth(more)) + more;
   return { lines: [style.inverse(header), title, ...window, footer], scroll, maxScroll, bodyHeight };
 }

@@ -159,7 +159,7 @@ export class LearnSession {
   /** Run the selected block (or block `i`) and move the selection to the next one. */
   async run(opts: { index?: number; onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void; signal?: AbortSignal } = {}): Promise<Note> {
     const blocks = this.blocks;
-    if (!blocks.length) return { kind: 'info', text: 'This step has no commands to run. Press c to check, or n for the next step.' };
+    if (!blocks.length) return { kind: 'info', text: 'This step has no commands to run.' };
     const i = opts.index ?? this.blockIndex;
     const block = blocks[i];
     if (!block) return { kind: 'error', text: `There is no block ${i + 1} in this step (it has ${blocks.length}).` };
@@ -190,7 +190,7 @@ export class LearnSession {
         }
       } else {
         const withExpected = this.blocks.filter((b): b is ShBlock => b.kind === 'sh' && !!b.expected);
-        if (!withExpected.length) return { kind: 'info', text: 'This step has nothing to check. Press n for the next step.' };
+        if (!withExpected.length) return { kind: 'info', text: 'This step has nothing to check.' };
         for (const [n, block] of withExpected.entries()) {
           const ran = this.results.get(block.id);
           const title = firstLine(block.command);

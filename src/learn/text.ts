@@ -90,10 +90,12 @@ export function truncate(s: string, width: number): string {
 export function wrapLine(line: string, width: number, indent = ''): string[] {
   const max = Math.max(width, visibleWidth(indent) + 8);
   if (visibleWidth(line) <= max) return [line];
-  const words = line.split(/( +)/);
+  // Leading spaces are layout (list and quote indents), not word separators: keep them.
+  const lead = /^ */.exec(line)![0];
+  const words = line.slice(lead.length).split(/( +)/);
   const lines: string[] = [];
-  let cur = '';
-  let curW = 0;
+  let cur = lead;
+  let curW = lead.length;
   const push = () => {
     lines.push(cur.replace(/ +$/, ''));
     cur = indent;
@@ -103,7 +105,7 @@ export function wrapLine(line: string, width: number, indent = ''): string[] {
     if (word === '') continue;
     const w = visibleWidth(word);
     if (/^ +$/.test(word)) {
-      if (curW + w <= max && curW > visibleWidth(indent)) {
+      if (curW + w <= max && curW > Math.max(lead.length, visibleWidth(indent))) {
         cur += word;
         curW += w;
       }

@@ -42,6 +42,12 @@ describe('renderMarkdown', () => {
     expect(stripAnsi(lines[0]!)).toBe('A bold and code word.');
   });
 
+  it('keeps the first words of long numbered items', () => {
+    const lines = renderMarkdown('1. First numbered point, with enough words to wrap at least once here.\n2. Two', 40, plain);
+    expect(lines[0]).toMatch(/^1\. First numbered point/);
+    expect(lines[1]).toMatch(/^   \S/);
+  });
+
   it('indents wrapped list items under their text', () => {
     const lines = renderMarkdown('- ' + 'word '.repeat(20), 30, plain);
     expect(lines[0]!.startsWith('• ')).toBe(true);
