@@ -64,7 +64,8 @@ export function analyzeLab(source: string, file: string): Analysis {
   const slugs = new SlugRegistry(CLEANUP_SLUGS);
   /** Lines that are not prose: lab fences and the document title. */
   const notProse = new Uint8Array(index.lineCount + 2);
-  const sectionStarts: { line: number; bodyLine: number; step?: Step }[] = [];
+  /** Each `##` section: heading line, first body line, last line (set when the next one starts). */
+  const sections: { line: number; bodyLine: number; endLine?: number; step?: Step }[] = [];
   let section: Section = { kind: 'intro' };
   let cleanupPos: SourcePos | undefined;
   let docTitle: string | undefined;
@@ -103,8 +104,8 @@ export function analyzeLab(source: string, file: string): Analysis {
 
   const closeSection = (nextLine: number) => {
     if (section.kind === 'step') section.step.blocks = section.entries.map((e) => e.block);
-    const last = sectionStarts[sectionStarts.length - 1];
-    if (last) (last as { endLine?: number }).endLine = nextLine - 1;
+    const last = sections[sections.length - 1];
+    if (last) last.endLine = nextLine - 1;
   };
 
   for (const node of nodes) {
@@ -122,7 +123,7 @@ export function analyzeLab(source: string, file: string): Analysis {
         if (cleanupPos) diags.error('duplicate-cleanup', pos, `second Cleanup section (the first is at line ${cleanupPos.line})`, 'merge the two Cleanup sections into one');
         cleanupPos ??= pos;
         section = { kind: 'cleanup', entries: cleanupEntries };
-        sectionStarts.push({ line: node.line, bodyLine: node.endLine + 1 });
+        sections.push({ line: node.line, bodyLine: node.endLine + 1 });
         continue;
       }
       if (cleanupPos && !warnedAfterCleanup) {
@@ -133,7 +134,7 @@ export function analyzeLab(source: string, file: string): Analysis {
       steps.push(step);
       section = { kind: 'step', step, entries: [] };
       stepEntries.push({ step, entries: section.entries });
-      sectionStarts.push({ line: node.line, bodyLine: node.endLine + 1, step });
+      sections.push({ line: node.line, bodyLine: node.endLine + 1, step });
       continue;
     }
 
@@ -261,10 +262,10 @@ export function analyzeLab(source: string, file: string): Analysis {
     while (out.length > 0 && out[out.length - 1] === '') out.pop();
     return out.join('\n');
   };
-  for (const s of sectionStarts as { line: number; bodyLine: number; endLine?: number; step?: Step }[]) {
+  for (const s of sections) {
     if (s.step) s.step.prose = proseOf(s.bodyLine, s.endLine ?? index.lineCount);
   }
-  const intro = proseOf(1, (sectionStarts[0]?.line ?? index.lineCount + 1) - 1);
+  const intro = proseOf(1, (sections[0]?.line ?? index.lineCount + 1) - 1);
 
   lintModel({ steps: stepEntries, cleanup: cleanupEntries, index }, diags);
 
