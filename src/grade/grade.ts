@@ -118,9 +118,11 @@ async function gradeLearner(lab: Lab, plan: { step: Step; checks: Block[] }[], l
     dir = await mkdtemp(join(tmpdir(), 'kubelab-grade-'));
     const privateKubeconfig = join(dir, 'kubeconfig');
     await writePrivateKubeconfig(kubeconfig, context, privateKubeconfig, opts.as);
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.env ?? process.env)) if (v !== undefined) env[k] = v;
     shell = await opts.openShell({
       cwd: dirname(resolve(lab.file)),
-      env: { ...lab.vars, KUBECONFIG: privateKubeconfig, KUBELAB_LEARNER: learner.name, KUBELAB_CONTEXT: context },
+      env: { ...env, ...lab.vars, KUBECONFIG: privateKubeconfig, KUBELAB_LEARNER: learner.name, KUBELAB_CONTEXT: context },
     });
     const cluster = lab.cluster.provider === 'none' ? undefined : new KubeClusterHandle('existing', context, privateKubeconfig, context, async (node) => {
       throw new KubelabError('grade-no-node-access', `grading does not reach nodes (a check asked for node ${node.name})`, { hint: 'grade with read-only API checks' });
@@ -167,9 +169,10 @@ async function runCheck(lab: Lab, step: Step, block: Block, shell: Shell, cluste
     const executor = opts.executors[block.kind] as (b: Block, c: ExecContext) => ReturnType<Executors['sh']>;
     let outcome = await executor(block, ctx);
     let attempts = outcome.attempts ?? 1;
-    // `retry=MS`: a check may wait for the cluster to settle (re-run while it fails).
+    // `retry=MS`: a check may wait for the cluster to settle (re-run while it fails), unless the
+    // executor retried itself (it then reports attempts).
     const deadline = started + (block.attrs.retry ?? 0);
-    while (outcome.status === 'failed' && Date.now() < deadline && !opts.signal?.aborted) {
+    while (outcome.status === 'failed' && outcome.attempts === undefined && Date.now() < deadline && !opts.signal?.aborted) {
       await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, deadline - Date.now()))));
       outcome = await executor(block, ctx);
       attempts++;
