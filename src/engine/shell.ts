@@ -370,6 +370,8 @@ class PersistentShell implements Shell {
     this.closed = true;
     const proc = this.proc;
     if (proc && !proc.exited) {
+      // No state to save for a next shell: skip the EXIT trap.
+      proc.write('builtin trap - EXIT; builtin exit 0\n');
       proc.child.stdin.end();
       await Promise.race([proc.whenExited, delay(1000)]);
       if (!proc.exited) {
