@@ -1,0 +1,62 @@
+// `kubelab learn` without a terminal: line commands on stdin, plain text out (real bash).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { Writable } from 'node:stream';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+async function learn(args: string[], input: string, env: NodeJS.ProcessEnv) {
+  let out = '';
+  // A child process: its stdin is a pipe, so learn uses the plain mode.
+  return new Promise<{ code: number | null; out: string }>((res) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), 'learn', ...args], { cwd: ROOT, env: { ...env, NO_COLOR: '1' } });
+    child.stdout.on('data', (c) => (out += c.toString()));
+    child.stderr.on('data', (c) => (out += c.toString()));
+    child.on('close', (code) => res({ code, out }));
+    child.stdin.end(input);
+  });
+}
+
+describe('kubelab learn, plain mode', () => {
+  it('prints steps and follows run/check/next/quit commands; resumes where it stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubelab-learn-plain-'));
+    const env = { ...process.env, KUBELAB_STATE_DIR: join(dir, 'state'), SCRATCH: join(dir, 'scratch') };
+    const first = await learn(['test/fixtures/learn/basics.md'], 'run\ncheck\nnext\nhint\ncheck\nsolution\nquit\nn\n', env);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('== Step 1/3: Say hello');
+    expect(first.out).toContain('hello world\n✓ passed');
+    expect(first.out).toContain('✓ Check passed');
+    expect(first.out).toContain('== Step 2/3: Make a file');
+    expect(first.out).toContain('Hint:');
+    expect(first.out).toContain('✗ Check failed.');
+    expect(first.out).toContain('Solution:');
+    expect(first.out).toContain('Saved: step 2 of 3');
+    expect(first.out).not.toMatch(/\x1b\[/);
+
+    const second = await learn(['test/fixtures/learn/basics.md'], 'run\ncheck\nnext\ncheck\n3\n\nquit\ny\n', env);
+    expect(second.out).toContain('Welcome back: resuming at step 2 of 3');
+    expect(second.out).toContain('✓ notes-file');
+    expect(second.out).toContain('== Step 3/3: Count lines');
+    expect(second.out).toContain('Paste the output of');
+    expect(second.out).toMatch(/✓ Check passed[\s\S]*Cleanup:\n {2}✓ cleanup block cleanup\/1/);
+    expect(existsSync(env.SCRATCH)).toBe(false);
+  });
+
+  it('explains a pasted mismatch and treats end of input as quit without cleanup', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubelab-learn-plain-'));
+    const env = { ...process.env, KUBELAB_STATE_DIR: join(dir, 'state') };
+    const r = await learn(['test/fixtures/learn/basics.md', '--plain'], 'goto 3\ncheck\n  3\n\n', env);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('line 1: expected `3`, you got `  3`');
+    expect(r.out).toContain('Saved: step 3 of 3');
+  });
+
+  it('refuses a broken lab with exit 2 and the position', async () => {
+    const r = await runCli(['learn', 'test/fixtures/learn/does-not-exist.md'], { stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: new Writable({ write: (_c, _e, cb) => cb() }) });
+    expect(r).toBe(2);
+  });
+});
