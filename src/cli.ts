@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './cli/commands/index.js';
 import type { CliContext } from './cli/context.js';
 import { printError } from './cli/errors.js';
+import { listProcs } from './engine/procs.js';
 import { KubelabError } from './errors.js';
 import { colorEnabled, painter } from './report/color.js';
 import { VERSION } from './version.js';
@@ -86,6 +87,7 @@ function installSignalHandlers(controller: AbortController, stderr: NodeJS.Writa
       stderr.write(`kubelab: cleanup in progress, press Ctrl-C again to force quit (cleanup would not finish)\n`);
     } else {
       stderr.write('kubelab: quitting without finishing cleanup. What the lab changed is still in place; run `kubelab cleanup` to undo it.\n');
+      killChildProcessGroups();
       process.exit(signal === 'SIGTERM' ? 143 : 130);
     }
   };
@@ -97,6 +99,28 @@ function installSignalHandlers(controller: AbortController, stderr: NodeJS.Writa
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
   };
+}
+
+/**
+ * On a forced quit, stop what our children run (the lab's bash session is a detached process
+ * group): otherwise a half-run cleanup block would go on behind the user's back, and then run
+ * again under `kubelab cleanup`.
+ */
+function killChildProcessGroups(): void {
+  try {
+    const procs = listProcs();
+    const ownGroup = procs.find((p) => p.pid === process.pid)?.pgid;
+    for (const child of procs.filter((p) => p.ppid === process.pid)) {
+      try {
+        if (child.pgid !== ownGroup && child.pgid > 1) process.kill(-child.pgid, 'SIGKILL');
+        else process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  } catch {
+    // best effort: we are quitting anyway
+  }
 }
 
 async function main(): Promise<void> {

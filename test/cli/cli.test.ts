@@ -109,6 +109,31 @@ describe('kubelab run', () => {
     });
   }
 
+  it('second Ctrl-C says cleanup is in progress; the third quits, leaving the journal for `kubelab cleanup`', async () => {
+    const marker = join(tmp, 'triple-marker');
+    const stateDir = join(tmp, 'triple-state');
+    const run = startCli(cli, ['run', lab('slow-cleanup'), '--var', `MARKER=${marker}`, '--state-dir', stateDir], { env });
+    await run.waitFor('[1/1] Sleep …');
+    run.child.kill('SIGINT');
+    await run.waitFor('cleanup (1)');
+    run.child.kill('SIGINT');
+    await run.waitFor('cleanup in progress, press Ctrl-C again to force quit');
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('run `kubelab cleanup` to undo it');
+    // the half-run cleanup block was stopped with the CLI, not left running on its own
+    await new Promise((res) => setTimeout(res, 9_000));
+    expect(existsSync(marker)).toBe(false);
+    // the journal is still there: `kubelab cleanup` finishes the Cleanup section
+    const finished = await runCliProcess(cli, ['cleanup', '--state-dir', stateDir], { env });
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toMatch(/cleanup: [1-9]\d* ok/);
+    expect(existsSync(marker)).toBe(true);
+    const nothing = await runCliProcess(cli, ['cleanup', '--state-dir', stateDir], { env });
+    expect(nothing.stdout).toContain('nothing to clean up');
+  });
+
   it('writes valid JUnit and JSON reports', async () => {
     const junit = join(tmp, 'out', 'junit.xml');
     const json = join(tmp, 'out', 'report.json');
