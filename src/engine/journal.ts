@@ -89,7 +89,15 @@ export class Journal {
     try {
       existing = Journal.load(path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') existing = undefined;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        if (!init.force) {
+          throw new KubelabError('dirty-journal', `the journal of an earlier run of ${lab.file} cannot be read (${(e as Error).message}); journal: ${path}`, {
+            hint: 'check what it protected and delete it, or pass --force (it is then kept aside)',
+            exitCode: 2,
+          });
+        }
+        renameSync(path, `${path}.unreadable-${Date.now()}`);
+      }
     }
     if (existing) {
       if (!init.force) {

@@ -25,7 +25,9 @@ __kl_busy=0
 __kl_cmd=
 __kl_b() {
   __kl_busy=1
-  if [[ -n $1 ]]; then IFS= builtin read -r -d '' __kl_cmd < "$1" || :; fi
+  if [[ -n ${'$'}{1-} ]]; then IFS= builtin read -r -d '' __kl_cmd < "$1" || :; fi
+  # Under set -x, trace the block's commands, not the eval that runs them.
+  if [[ $- == *x* ]]; then set +x; __kl_cmd="set -x; $__kl_cmd"; fi
 }
 __kl_e() {
   if [[ $__kl_busy == 2 ]]; then builtin trap - DEBUG; shopt -u extdebug; set +T; fi

@@ -201,7 +201,7 @@ class PersistentShell implements Shell {
 
   async start(restore: boolean): Promise<void> {
     this.proc = new BashProcess(this.bash, this.opts.cwd, this.opts.env, this.dir, restore);
-    const r = await this.exec('', {});
+    const r = await this.exec('', {}, false);
     if (r.exitCode !== 0) {
       const why = r.output.trim() || `exit ${r.exitCode ?? r.signal}`;
       throw new EnvironmentError('shell-start', `bash did not start: ${why}`, { hint: 'check that bash (4.4 or newer) is on PATH and runs' });
@@ -214,7 +214,7 @@ class PersistentShell implements Shell {
     return next;
   }
 
-  private async exec(command: string, opts: RunOpts): Promise<ShellRunResult> {
+  private async exec(command: string, opts: RunOpts, restartOnExit = true): Promise<ShellRunResult> {
     if (this.closed) throw new Error('shell is closed');
     const proc = this.proc;
     const started = performance.now();
@@ -315,7 +315,7 @@ class PersistentShell implements Shell {
     if (proc.exited) {
       const hadState = !lostState && existsSync(join(this.dir, 'state'));
       await this.reap(proc);
-      if (!this.closed) {
+      if (!this.closed && restartOnExit) {
         const what = stopped
           ? stopped === 'timeout'
             ? 'the block was stopped'

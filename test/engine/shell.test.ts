@@ -113,6 +113,21 @@ describe('persistent shell', () => {
     expect(n.stdout).toBe('still here\n');
   });
 
+  it('survives set -u and set -o pipefail in a block, and traces only the block under set -x', async () => {
+    expect((await sh.run('set -uo pipefail')).exitCode).toBe(0);
+    const u = await sh.run('echo "$undefined_var"');
+    expect(u.exitCode).not.toBe(0);
+    expect(u.stderr).toContain('undefined_var: unbound variable');
+    expect((await sh.run('false | true')).exitCode).toBe(1);
+    await sh.run('set +uo pipefail; set -x');
+    const x = await sh.run('echo traced');
+    expect(x.stdout).toBe('traced\n');
+    // One `+` more than a terminal shows: the block runs inside an eval.
+    expect(x.stderr).toBe('++ echo traced\n');
+    await sh.run('set +x');
+    expect((await sh.run('echo quiet')).stderr).toBe('');
+  });
+
   it('keeps background jobs running across blocks and collects their output later', async () => {
     await sh.run('sleep 30 & bgpid=$!');
     const r = await sh.run('kill -0 $bgpid && echo running');
