@@ -13,10 +13,13 @@ export interface PlainResult {
   cleanup?: Note;
 }
 
-export async function runPlain(session: LearnSession, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; style: Style; width?: number; notice?: string }): Promise<PlainResult> {
+export async function runPlain(session: LearnSession, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; style: Style; width?: number; notice?: string; signal?: AbortSignal }): Promise<PlainResult> {
   const { output, style } = io;
   const width = io.width ?? 80;
   const rl = createInterface({ input: io.input, terminal: false });
+  // An interrupt ends the input: the loop then quits without cleanup (the journal keeps it all).
+  const onAbort = () => rl.close();
+  io.signal?.addEventListener('abort', onAbort, { once: true });
   const lines = rl[Symbol.asyncIterator]();
   const say = (text: string) => output.write(text + '\n');
   const sayNote = (note: Note) => say(formatNote(note, style, width).join('\n'));
@@ -120,6 +123,7 @@ export async function runPlain(session: LearnSession, io: { input: NodeJS.Readab
       }
     }
   } finally {
+    io.signal?.removeEventListener('abort', onAbort);
     rl.close();
   }
 }

@@ -37,7 +37,7 @@ export function sanitizeOutput(s: string): string {
 
 type Mode = { kind: 'normal' } | { kind: 'busy'; label: string; abort: AbortController } | { kind: 'confirm-quit' } | { kind: 'paste'; block: ShBlock; n: number; total: number; buf: PasteBuffer; resolve: (text: string | undefined) => void };
 
-export async function runTty(session: LearnSession, io: { input: TtyIn; output: TtyOut; style: Style; notice?: string }): Promise<TtyResult> {
+export async function runTty(session: LearnSession, io: { input: TtyIn; output: TtyOut; style: Style; notice?: string; signal?: AbortSignal }): Promise<TtyResult> {
   const { input, output, style } = io;
   let mode: Mode = { kind: 'normal' };
   let notes: string[] = io.notice ? [style.warn(io.notice)] : [];
@@ -233,6 +233,8 @@ export async function runTty(session: LearnSession, io: { input: TtyIn; output: 
     draw();
   };
   const onEnd = () => finish({ cleanedUp: false });
+  // SIGTERM/SIGHUP (src/cli.ts aborts): leave without cleanup, but give the terminal back first.
+  io.signal?.addEventListener('abort', onEnd, { once: true });
 
   input.setRawMode?.(true);
   input.resume();
@@ -247,6 +249,7 @@ export async function runTty(session: LearnSession, io: { input: TtyIn; output: 
   } finally {
     input.off('data', onData);
     input.off('end', onEnd);
+    io.signal?.removeEventListener('abort', onEnd);
     output.off('resize', onResize);
     input.setRawMode?.(false);
     input.pause();

@@ -1,7 +1,7 @@
 // `kubelab learn LAB.md`: the learner mode. A terminal interface on a TTY (single keys), line
 // commands otherwise; progress is saved per lab file and content, so a second call resumes.
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { openShell } from '../../engine/shell.js';
 import { getProvider } from '../../cluster/index.js';
 import type { ProviderOptions } from '../../cluster/types.js';
@@ -60,7 +60,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   const stateDir = flags.stateDir ? resolve(ctx.cwd, flags.stateDir) : defaultStateDir(ctx.env);
   const style = makeStyle(ctx.color);
   const vars = { ...lab.vars, ...flags.var };
-  const cwd = resolve(labPath, '..');
+  const cwd = dirname(labPath);
   const journal = new LearnJournal(stateDir, lab, cwd, vars);
   const input = stdinOf(ctx);
   const out = ctx.stdout as TtyOut & { isTTY?: boolean };
@@ -106,8 +106,8 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   let result;
   try {
     result = interactive
-      ? await runTty(session, { input, output: out, style, notice })
-      : await runPlain(session, { input, output: ctx.stdout, style, width: Math.min(out.columns ?? 80, 100), notice });
+      ? await runTty(session, { input, output: out, style, notice, signal: ctx.signal })
+      : await runPlain(session, { input, output: ctx.stdout, style, width: Math.min(out.columns ?? 80, 100), notice, signal: ctx.signal });
   } finally {
     await session.close();
   }
@@ -117,6 +117,10 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
     const failed = result.cleanup?.kind === 'cleanup' && result.cleanup.results.some((r) => r.status === 'failed');
     ctx.stdout.write(failed ? 'Some cleanup failed; `kubelab cleanup` retries it.\n' : `Cleaned up. Your place is kept: \`kubelab learn ${file}\` resumes at step ${session.stepIndex + 1}, --restart starts over.\n`);
     return failed ? 1 : 0;
+  }
+  if (ctx.signal.aborted) {
+    ctx.stdout.write(`Interrupted: saved at step ${session.stepIndex + 1}; nothing was cleaned up (\`kubelab cleanup\` undoes what the lab changed).\n`);
+    return ctx.signal.reason === 'SIGTERM' ? 143 : 130;
   }
   ctx.stdout.write(`Saved: step ${session.stepIndex + 1} of ${lab.steps.length}. \`kubelab learn ${file}\` resumes here${journal.exists() ? '; what the lab changed is still in place (`kubelab learn --restart` or `kubelab cleanup` undoes it)' : ''}.\n`);
   return 0;
