@@ -6,7 +6,7 @@ import type { Block, Lab, Step } from '../lab/model.js';
 import type { BlockResult, CleanupResult, ExecContext, ExecOutcome, Executors, RunEvent, RunOptions, RunReport, RunStatus, Shell, StepReport, StepStatus, Undo } from './types.js';
 import type { ClusterHandle } from '../cluster/types.js';
 import { dispatch } from '../report/types.js';
-import { KubelabError, UsageError, formatPos } from '../errors.js';
+import { EnvironmentError, KubelabError, UsageError, formatPos } from '../errors.js';
 import { getProvider } from '../cluster/index.js';
 import { VERSION } from '../version.js';
 import { openShell } from './shell.js';
@@ -122,11 +122,15 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   let cluster: ClusterHandle | undefined;
   try {
     const selected = selectSteps(lab, options);
-    journal = Journal.create(stateDir, lab, { runId, cwd, vars: { ...vars }, force: options.force });
+    try {
+      journal = Journal.create(stateDir, lab, { runId, cwd, vars: { ...vars }, force: options.force });
+    } catch (e) {
+      if (e instanceof KubelabError) throw e;
+      throw new EnvironmentError('state-dir', `cannot write the cleanup journal in ${stateDir}: ${(e as Error).message}`, { hint: 'point --state-dir or KUBELAB_STATE_DIR at a writable directory' });
+    }
     const j = journal;
     const registerUndo = async (undo: Undo, setup = false) => j.registerUndo(undo, setup);
 
-    progress(lab.cluster.provider === 'none' ? 'no cluster' : `cluster: ${lab.cluster.provider}${lab.cluster.name ? ` ${lab.cluster.name}` : ''}`);
     cluster = await getProvider(lab.cluster.provider).setup(lab, { ...options.cluster, stateDir, signal: runSignal, progress }, (undo) => registerUndo(undo, true));
     if (cluster) {
       vars.KUBECONFIG = cluster.kubeconfigPath;

@@ -224,6 +224,13 @@ describe('runLab', () => {
     expect(all).not.toContain(jwt);
   });
 
+  it('says so when the state directory cannot be written (exit 2)', async () => {
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    const r = await runLab(lab(file, [['A', [sh('true')]]]), { stateDir: join(dir, 'not-a-dir', 'state') });
+    expect(r.exitCode).toBe(2);
+    expect(r.error).toMatchObject({ code: 'state-dir' });
+  });
+
   it('reports a block that throws as an error (exit 2) with the message', async () => {
     const throwing: Executor<ShBlock> = async () => {
       throw new Error('no cluster here');
