@@ -55,6 +55,17 @@ describe('kubelab learn, plain mode', () => {
     expect(r.out).toContain('Saved: step 3 of 3');
   });
 
+  it('--restart first undoes what an earlier session left (the engine finishes its journal)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubelab-learn-plain-'));
+    const env = { ...process.env, KUBELAB_STATE_DIR: join(dir, 'state'), SCRATCH: join(dir, 'scratch') };
+    await learn(['test/fixtures/learn/basics.md'], 'goto 2\nrun\nquit\nn\n', env);
+    expect(existsSync(join(env.SCRATCH, 'notes.txt'))).toBe(true);
+    const r = await learn(['test/fixtures/learn/basics.md', '--restart'], 'quit\nn\n', env);
+    expect(r.out).toMatch(/Undoing what earlier sessions of this lab changed…\nCleanup:\n {2}✓ cleanup block cleanup\/1/);
+    expect(r.out).toContain('== Step 1/3: Say hello');
+    expect(existsSync(env.SCRATCH)).toBe(false);
+  });
+
   it('refuses a broken lab with exit 2 and the position', async () => {
     const r = await runCli(['learn', 'test/fixtures/learn/does-not-exist.md'], { stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: new Writable({ write: (_c, _e, cb) => cb() }) });
     expect(r).toBe(2);

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { openShell } from '../../engine/shell.js';
+import { finishJournal } from '../../engine/finish.js';
 import { getProvider } from '../../cluster/index.js';
 import type { ProviderOptions } from '../../cluster/types.js';
 import { EngineRuntime } from '../../learn/runtime.js';
@@ -74,9 +75,8 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   if (flags.restart) {
     if (journal.exists()) {
       ctx.stdout.write('Undoing what earlier sessions of this lab changed…\n');
-      const runtime = makeRuntime();
-      const note = { kind: 'cleanup' as const, results: await runtime.cleanup() };
-      await runtime.close();
+      // The engine's own finishing of this lab's journal (what `kubelab cleanup` does for it).
+      const note = { kind: 'cleanup' as const, results: await finishJournal(journal.path, { stateDir, signal: ctx.signal }) };
       ctx.stdout.write(formatNote(note, style, out.columns ?? 80).join('\n') + '\n');
       if (note.results.some((r) => r.status === 'failed')) return 1;
     }
