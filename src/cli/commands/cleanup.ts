@@ -2,7 +2,6 @@
 // a third Ctrl-C), from the journals they left.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { finishJournals } from '../../engine/journal.js';
 import { painter } from '../../report/color.js';
 import { createTerminalReporter } from '../../report/terminal.js';
 import type { CliCommand, CliContext } from '../context.js';
@@ -16,6 +15,7 @@ export const cleanupCommand: CliCommand = {
       .description('Run the undos recorded in the journals of unfinished runs (newest first, each LIFO). Exit 0 when everything was undone (or nothing was left), 1 when something could not be undone.')
       .option('--state-dir <dir>', 'where the journals are (default: $KUBELAB_STATE_DIR or ~/.local/state/kubelab)')
       .action(async (flags: { stateDir?: string }) => {
+        const { finishJournals } = await import('../../engine/journal.js');
         const reporter = createTerminalReporter({ stream: ctx.stdout, isTTY: ctx.isTTY, env: ctx.env });
         const results = await finishJournals({ stateDir: flags.stateDir === undefined ? undefined : resolve(ctx.cwd, flags.stateDir), reporters: [reporter] });
         const paint = painter(ctx.color);

@@ -1,6 +1,5 @@
 // `kubelab run LAB.md...`: run labs in order; the exit code is the worst of them.
 import type { Command } from 'commander';
-import { runLab } from '../../engine/runner.js';
 import type { Lab } from '../../lab/model.js';
 import type { RunReport } from '../../engine/types.js';
 import { type CliCommand, type CliContext, worstExitCode } from '../context.js';
@@ -50,6 +49,9 @@ export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext,
   const labs = await loadLabs(files, ctx);
   if (!labs) return 2;
   const reporters = buildReporters(flags, ctx);
+  // Loaded here, not at the top: the engine pulls in the Kubernetes client, which would make
+  // every command (`lint`, `--help`) slow to start.
+  const { runLab } = await import('../../engine/runner.js');
   let exit = 0;
   for (const lab of labs) {
     if (ctx.signal.aborted) break;
