@@ -26,6 +26,8 @@ export interface Body {
 export function stepBody(input: BodyInput, style: Style, width: number): Body {
   const { step } = input;
   const lines: string[] = [];
+  // The lab's introduction (prose before the first step) opens step 1.
+  if (step.index === 0 && input.lab.intro?.trim()) lines.push(...renderMarkdown(input.lab.intro, width, style).map((l) => style.dim(l)), '');
   if (step.prose.trim()) lines.push(...renderMarkdown(step.prose, width, style), '');
   const blocks = mainBlocks(step);
   if (blocks.length) {

@@ -36,6 +36,14 @@ describe('layoutScreen', () => {
     expect(stripAnsi(end.lines[23]!)).not.toContain('more');
   });
 
+  it('opens step 1 with the lab introduction', () => {
+    const withIntro = { ...theLab, intro: 'Welcome to the *lab*.' };
+    const first = stepBody({ lab: withIntro, step: withIntro.steps[0]!, blockIndex: 0, results: new Map(), output: [] }, makeStyle(false), 80);
+    expect(first.lines[0]).toBe('Welcome to the lab.');
+    const second = stepBody({ lab: withIntro, step: withIntro.steps[1]!, blockIndex: 0, results: new Map(), output: [] }, makeStyle(false), 80);
+    expect(second.lines.join('\n')).not.toContain('Welcome');
+  });
+
   it('lists the step blocks, marks the selected one, shows expected output and what else the step has', () => {
     const body = stepBody({ lab: theLab, step: theLab.steps[0]!, blockIndex: 1, results: new Map(), output: ['OUT'] }, makeStyle(false), 80);
     const text = body.lines.join('\n');
