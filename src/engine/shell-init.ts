@@ -3,9 +3,9 @@
 // so it uses `builtin`, `|| :` and never expands an unset variable.
 //
 // Protocol, per block (one line on bash's stdin):
-//   { __kl_cmd=$'TEXT'; __kl_b; } 2>/dev/null; builtin eval "$__kl_cmd" </dev/null; { __kl_e TOKEN $?; } 2>/dev/null
+//   { __kl_cmd=$'TEXT'; __kl_b; } 2>/dev/null; builtin eval "$__kl_cmd" </dev/null >&"$__kl_o" 2>&"$__kl_x"; { __kl_e TOKEN $?; } 2>/dev/null
 // (a long TEXT is written to a file instead, which `__kl_b FILE` reads without a fork; `2>&1`
-// after the eval when the block's output is compared as a terminal shows it). The user's code runs at
+// instead of the last redirection when the block's output is compared as a terminal shows it). The user's code runs at
 // top level (so `declare` makes globals, `cd` persists, as in a terminal). __kl_e writes an end
 // marker with the exit code to the saved stdout and another to the saved stderr: everything the
 // block printed before them is the block's, in both streams.

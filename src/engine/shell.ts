@@ -307,7 +307,9 @@ class PersistentShell implements Shell {
         writeFileSync(file, command);
         load = `__kl_b ${bashQuote(file)}; command rm -f ${bashQuote(file)}`;
       }
-      const redirect = opts.mergeStreams ? ' 2>&1' : '';
+      // Redirections on the eval itself: an `exec >file` in a block lasts for that block only,
+      // and every block starts with the session's own stdout and stderr.
+      const redirect = opts.mergeStreams ? ' >&"$__kl_o" 2>&1' : ' >&"$__kl_o" 2>&"$__kl_x"';
       proc.write(`{ ${load}; } 2>/dev/null; builtin eval "$__kl_cmd" </dev/null${redirect}; { __kl_e ${token} $?; } 2>/dev/null\n`);
     });
 

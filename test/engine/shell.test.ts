@@ -128,6 +128,18 @@ describe('persistent shell', () => {
     expect((await sh.run('echo quiet')).stderr).toBe('');
   });
 
+  it('gives blocks an empty stdin; an `exec` redirection of stdout/stderr lasts for its block only', async () => {
+    const c = await sh.run('cat; echo after-cat');
+    expect(c.stdout).toBe('after-cat\n');
+    const e = await sh.run('exec 3>&1 >/dev/null; echo hidden; echo shown >&3');
+    expect(e.exitCode).toBe(0);
+    expect(e.stdout).toBe('shown\n');
+    const n = await sh.run('exec 1>&-; echo to-closed; echo err >&2');
+    expect(n.stderr).toContain('err');
+    const next = await sh.run('echo still-works');
+    expect(next).toMatchObject({ exitCode: 0, stdout: 'still-works\n' });
+  });
+
   it('keeps background jobs running across blocks and collects their output later', async () => {
     await sh.run('sleep 30 & bgpid=$!');
     const r = await sh.run('kill -0 $bgpid && echo running');
