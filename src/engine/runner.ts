@@ -156,9 +156,16 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
     });
 
     let stop = false;
+    const notRun = (step: Step, why: string) => (steps[step.index] = { ...steps[step.index]!, blocks: step.blocks.map((b) => skippedResult(b, why)) });
     for (const step of lab.steps) {
-      if (!selected.has(step.index) || stop) continue;
-      if (runSignal.aborted) break;
+      if (!selected.has(step.index)) {
+        notRun(step, options.only !== undefined ? 'not selected (--only)' : 'before the --from step');
+        continue;
+      }
+      if (stop || runSignal.aborted) {
+        notRun(step, runSignal.aborted ? 'interrupted' : 'an earlier step failed');
+        continue;
+      }
       const stepStarted = performance.now();
       await emit({ kind: 'step-start', step, index: step.index, total: lab.steps.length });
       const results: BlockResult[] = [];

@@ -60,6 +60,7 @@ describe('runLab', () => {
     expect(stopped.exitCode).toBe(1);
     expect(stopped.status).toBe('failed');
     expect(stopped.steps.map((s) => s.status)).toEqual(['failed', 'skipped', 'skipped']);
+    expect(stopped.steps[2]!.blocks[0]!.message).toBe('an earlier step failed');
     const b = stopped.steps[0]!.blocks[0]!;
     expect(b.message).toBe(`output differs from lab.md:${l.steps[0]!.blocks[0]!.pos.line + 3}`);
     expect(b.diff).toContain('actual');
