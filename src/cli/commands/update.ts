@@ -1,12 +1,12 @@
 // `kubelab update LAB.md...`: run the lab, then write the real output into the expected-output
 // blocks that did not match (the lab file is replaced atomically). A block counts as updated, not
 // failed, when its only problem was the output (right exit code, no timeout, not secret).
-import { rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BlockResult, RunReport } from '../../engine/types.js';
 import type { Block, ExpectedOutput, Lab, ShBlock } from '../../lab/model.js';
-import { formatPos } from '../../errors.js';
+import { formatPos, UsageError } from '../../errors.js';
 import { painter } from '../../report/color.js';
 import { rewriteExpected } from '../../update/rewrite.js';
 import type { CliCommand, CliContext } from '../context.js';
@@ -84,8 +84,12 @@ export async function applyUpdates(lab: Lab, report: RunReport, ctx: CliContext)
   }
   const { updates, otherFailures, notRun } = planUpdates(lab, report);
   if (updates.length > 0) {
+    const path = resolve(ctx.cwd, lab.file);
+    if ((await readFile(path, 'utf8')) !== lab.source) {
+      throw new UsageError('lab-changed', `${lab.file} changed while it ran; not updated`, { hint: `run \`kubelab update ${lab.file}\` again` });
+    }
     const next = rewriteExpected(lab.source, updates.map(({ expected, actual }) => ({ expected, actual })));
-    if (next !== lab.source) await writeFileAtomic(resolve(ctx.cwd, lab.file), next);
+    if (next !== lab.source) await writeFileAtomic(path, next);
     for (const u of updates) ctx.stdout.write(`${paint('green', 'updated')} ${formatPos(u.expected.pos)} ${paint('dim', `(${u.block.id})`)}\n`);
   }
   ctx.stdout.write(`${lab.file}: ${updates.length} expected output${updates.length === 1 ? '' : 's'} updated${otherFailures.length ? `, ${paint('red', `${otherFailures.length} other failure${otherFailures.length === 1 ? '' : 's'}`)} left` : ''}\n`);
