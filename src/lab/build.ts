@@ -1,15 +1,16 @@
 // The analysis behind parseLab and lintLab: markdown nodes → Lab model + every diagnostic.
-// Level-2 headings open steps (or the Cleanup section); fences become blocks.
-import { parseInfoString, validateAttrs, type AttrTarget, type RawAttr } from './attrs.js';
+// Level-2 headings open steps (or the Cleanup section); fences become blocks. One small method
+// per node kind (they stay fast on labs with thousands of steps).
+import { parseInfoString, validateAttrs } from './attrs.js';
 import { parseConsole } from './console.js';
 import { Diagnostics, type LabDiagnostic } from './diagnostics.js';
-import { findFrontMatter, parseFrontMatter } from './frontmatter.js';
+import { findFrontMatter, parseFrontMatter, type FrontMatter } from './frontmatter.js';
 import { lintModel, type BlockEntry } from './lint.js';
-import { scanMarkdown, type FenceNode, type MarkdownNode } from './markdown.js';
-import { DEFAULT_TIMEOUT_MS, type Block, type BlockAttrs, type ExpectedOutput, type Lab, type ShBlock, type SourcePos, type Step } from './model.js';
+import { scanMarkdown, type FenceNode, type HeadingNode, type MarkdownNode } from './markdown.js';
+import { DEFAULT_TIMEOUT_MS, type BlockAttrs, type Lab, type ShBlock, type SourcePos, type Step } from './model.js';
 import { idFromFile, SlugRegistry, slugify } from './slug.js';
 import { LineIndex, normalizeSource } from './source.js';
-import { parseAccessReviewBody, parseApplyBody, parseKubeletConfigBody, parseSubject } from './typed-blocks.js';
+import { buildTypedBlock, TYPED_LANGS } from './typed-blocks.js';
 
 export interface Analysis {
   lab: Lab;
@@ -17,21 +18,36 @@ export interface Analysis {
 }
 
 export const RUNNABLE_LANGS = ['sh', 'bash', 'shell'] as const;
-export const TYPED_LANGS = ['apply', 'kubelet-config', 'access-review'] as const;
 const CLEANUP_SLUGS = ['cleanup', 'clean-up'];
 
 /** What a fence is to a lab. `text` fences are output only right after a command. */
 type FenceRole = 'runnable' | 'console' | 'output' | 'typed' | 'illustration';
 
 function roleOf(lang: string): FenceRole {
-  if ((RUNNABLE_LANGS as readonly string[]).includes(lang)) return 'runnable';
-  if (lang === 'console') return 'console';
-  if (lang === 'output' || lang === 'text') return 'output';
-  if ((TYPED_LANGS as readonly string[]).includes(lang)) return 'typed';
-  return 'illustration';
+  switch (lang) {
+    case 'sh':
+    case 'bash':
+    case 'shell':
+      return 'runnable';
+    case 'console':
+      return 'console';
+    case 'output':
+    case 'text':
+      return 'output';
+    default:
+      return (TYPED_LANGS as readonly string[]).includes(lang) ? 'typed' : 'illustration';
+  }
 }
 
-type Section = { kind: 'intro' } | { kind: 'step'; step: Step; entries: BlockEntry[] } | { kind: 'cleanup'; entries: BlockEntry[] };
+/** A `##` section: the heading line, its first body line, its last line (known when the next starts). */
+interface Section {
+  kind: 'step' | 'cleanup';
+  line: number;
+  bodyLine: number;
+  endLine: number;
+  step?: Step;
+  entries: BlockEntry[];
+}
 
 /** The previous fence, for attaching an output fence to the command right above it. */
 interface Previous {
@@ -57,233 +73,256 @@ export function analyzeLab(source: string, file: string): Analysis {
     diags.error('markdown', index.pos(1), `markdown could not be read: ${(e as Error).message}`);
   }
 
-  const id = front.id ?? idFromFile(file);
-  const steps: Step[] = [];
-  const stepEntries: { step: Step; entries: BlockEntry[] }[] = [];
-  const cleanupEntries: BlockEntry[] = [];
-  const slugs = new SlugRegistry(CLEANUP_SLUGS);
-  /** Lines that are not prose: lab fences and the document title. */
-  const notProse = new Uint8Array(index.lineCount + 2);
-  /** Each `##` section: heading line, first body line, last line (set when the next one starts). */
-  const sections: { line: number; bodyLine: number; endLine?: number; step?: Step }[] = [];
-  let section: Section = { kind: 'intro' };
-  let cleanupPos: SourcePos | undefined;
-  let docTitle: string | undefined;
-  let warnedAfterCleanup = false;
-  let prev: Previous | undefined;
-
-  const markNotProse = (from: number, to: number) => {
-    for (let l = from; l <= to && l < notProse.length; l++) notProse[l] = 1;
-  };
-  if (frontBlock) markNotProse(1, frontBlock.closeLine);
-
-  const place = (entry: BlockEntry, fence: FenceNode) => {
-    const { block } = entry;
-    switch (section.kind) {
-      case 'intro':
-        diags.error('block-outside-step', block.pos, `\`${fence.lang}\` block before the first step`, 'add a step heading (`## Step title`) above it; only blocks under a `##` heading run');
-        return;
-      case 'cleanup': {
-        if (block.kind !== 'sh') {
-          diags.error('cleanup-content', block.pos, `the Cleanup section only holds shell commands, not \`${block.kind}\` blocks`, 'undo the change with a command (e.g. `kubectl delete -f ...`), or move the block into a step');
-          return;
-        }
-        for (const flag of ['verify', 'hint', 'solution'] as const) {
-          if (block.attrs[flag]) diags.error('cleanup-content', block.pos, `\`${flag}\` blocks do not belong in the Cleanup section`, 'move it into a step');
-        }
-        if (block.attrs.points !== undefined) diags.error('cleanup-content', block.pos, 'cleanup commands earn no points', 'remove `points`');
-        block.attrs.cleanup = true;
-        section.entries.push(entry);
-        return;
-      }
-      case 'step':
-        section.entries.push(entry);
-        return;
-    }
-  };
-
-  const closeSection = (nextLine: number) => {
-    if (section.kind === 'step') section.step.blocks = section.entries.map((e) => e.block);
-    const last = sections[sections.length - 1];
-    if (last) last.endLine = nextLine - 1;
-  };
-
+  const builder = new LabBuilder(index, diags);
+  if (frontBlock) builder.markNotProse(1, frontBlock.closeLine);
   for (const node of nodes) {
-    if (node.kind === 'heading') {
-      prev = undefined;
-      if (node.depth === 1 && section.kind === 'intro' && docTitle === undefined) {
-        docTitle = node.title;
-        markNotProse(node.line, node.endLine);
-      }
-      if (node.depth !== 2) continue;
-      closeSection(node.line);
-      const slug = slugify(node.title);
-      const pos = index.pos(node.line, node.col);
-      if (CLEANUP_SLUGS.includes(slug)) {
-        if (cleanupPos) diags.error('duplicate-cleanup', pos, `second Cleanup section (the first is at line ${cleanupPos.line})`, 'merge the two Cleanup sections into one');
-        cleanupPos ??= pos;
-        section = { kind: 'cleanup', entries: cleanupEntries };
-        sections.push({ line: node.line, bodyLine: node.endLine + 1 });
-        continue;
-      }
-      if (cleanupPos && !warnedAfterCleanup) {
-        warnedAfterCleanup = true;
-        diags.warning('step-after-cleanup', pos, 'step after the Cleanup section', 'Cleanup always runs last; move the Cleanup section to the end of the lab');
-      }
-      const step: Step = { index: steps.length, title: node.title, slug: slugs.claim(slug), pos, prose: '', blocks: [] };
-      steps.push(step);
-      section = { kind: 'step', step, entries: [] };
-      stepEntries.push({ step, entries: section.entries });
-      sections.push({ line: node.line, bodyLine: node.endLine + 1, step });
-      continue;
-    }
+    if (node.kind === 'heading') builder.heading(node);
+    else builder.fence(node);
+  }
+  return { lab: builder.finish(source, file, front), diagnostics: diags.sorted() };
+}
 
-    const fence = node;
+class LabBuilder {
+  private readonly steps: Step[] = [];
+  private readonly sections: Section[] = [];
+  private readonly stepSections: { step: Step; entries: BlockEntry[] }[] = [];
+  private readonly cleanupEntries: BlockEntry[] = [];
+  private readonly slugs = new SlugRegistry(CLEANUP_SLUGS);
+  /** Lines that are not prose: lab fences, the front matter and the document title. */
+  private readonly notProse: Uint8Array;
+  /** The section blocks go to; undefined before the first `##` heading. */
+  private section: Section | undefined;
+  private cleanupPos: SourcePos | undefined;
+  private docTitle: string | undefined;
+  private warnedAfterCleanup = false;
+  private prev: Previous | undefined;
+
+  constructor(
+    private readonly index: LineIndex,
+    private readonly diags: Diagnostics,
+  ) {
+    this.notProse = new Uint8Array(index.lineCount + 2);
+  }
+
+  markNotProse(from: number, to: number): void {
+    for (let l = from; l <= to && l < this.notProse.length; l++) this.notProse[l] = 1;
+  }
+
+  heading(node: HeadingNode): void {
+    this.prev = undefined;
+    if (node.depth === 1 && this.section === undefined && this.docTitle === undefined) {
+      this.docTitle = node.title;
+      this.markNotProse(node.line, node.endLine);
+    }
+    if (node.depth !== 2) return;
+    this.closeSection(node.line);
+    const slug = slugify(node.title);
+    const pos = this.index.pos(node.line, node.col);
+    if (CLEANUP_SLUGS.includes(slug)) {
+      if (this.cleanupPos) this.diags.error('duplicate-cleanup', pos, `second Cleanup section (the first is at line ${this.cleanupPos.line})`, 'merge the two Cleanup sections into one');
+      this.cleanupPos ??= pos;
+      this.openSection({ kind: 'cleanup', line: node.line, bodyLine: node.endLine + 1, endLine: this.index.lineCount, entries: this.cleanupEntries });
+      return;
+    }
+    if (this.cleanupPos && !this.warnedAfterCleanup) {
+      this.warnedAfterCleanup = true;
+      this.diags.warning('step-after-cleanup', pos, 'step after the Cleanup section', 'Cleanup always runs last; move the Cleanup section to the end of the lab');
+    }
+    const step: Step = { index: this.steps.length, title: node.title, slug: this.slugs.claim(slug), pos, prose: '', blocks: [] };
+    this.steps.push(step);
+    const section: Section = { kind: 'step', line: node.line, bodyLine: node.endLine + 1, endLine: this.index.lineCount, step, entries: [] };
+    this.stepSections.push({ step, entries: section.entries });
+    this.openSection(section);
+  }
+
+  private openSection(section: Section): void {
+    this.section = section;
+    this.sections.push(section);
+  }
+
+  private closeSection(nextLine: number): void {
+    if (this.section) this.section.endLine = nextLine - 1;
+  }
+
+  fence(fence: FenceNode): void {
     const role = roleOf(fence.lang);
-    const pos = index.pos(fence.line, fence.col);
-    const adjacent = prev !== undefined && isAdjacent(index, prev.fence, fence);
-    if (role !== 'illustration' && !fence.closed) {
-      diags.error('unclosed-fence', pos, `\`${fence.lang}\` block opened here is never closed`, `close it with a line \`${fence.info === '' ? '```' : fenceChars(index, fence)}\`; as it is, it swallows the rest of the ${fence.container === 'top' ? 'file' : 'list item'}`);
-    } else if (!fence.closed && fence.container === 'top') {
-      diags.error('unclosed-fence', pos, 'code block opened here is never closed', `close it with a line \`${fenceChars(index, fence)}\`; as it is, it swallows the rest of the file`);
+    const pos = this.index.pos(fence.line, fence.col);
+    if (!fence.closed && (role !== 'illustration' || fence.container === 'top')) {
+      const what = role === 'illustration' ? 'code block' : `\`${fence.lang}\` block`;
+      this.diags.error('unclosed-fence', pos, `${what} opened here is never closed`, `close it with a line \`${fenceChars(this.index, fence)}\`; as it is, it swallows the rest of the ${fence.container === 'top' ? 'file' : 'list item'}`);
     }
-    if (fence.container === 'blockquote' && role !== 'illustration' && !(role === 'output' && fence.lang === 'text')) {
-      diags.warning('fence-in-blockquote', pos, `\`${fence.lang}\` block inside a blockquote is not part of the lab`, 'move it out of the quote to run it, or use another info string (e.g. `shell-example`) to show it only');
-      prev = { fence, role: 'illustration' };
-      continue;
+    if (fence.container === 'blockquote' && role !== 'illustration' && fence.lang !== 'text') {
+      this.diags.warning('fence-in-blockquote', pos, `\`${fence.lang}\` block inside a blockquote is not part of the lab`, 'move it out of the quote to run it, or use another info string (e.g. `shell-example`) to show it only');
+      this.prev = { fence, role: 'illustration' };
+      return;
     }
-    const infoAttrs = () => parseInfoString(fence.info, fence.line, fence.infoCol, index, diags).attrs;
-    const target = (t: AttrTarget): BlockAttrs => validateAttrs(infoAttrs(), t, fence.line, index, diags);
-
     switch (role) {
       case 'illustration':
-        prev = { fence, role };
-        break;
-
-      case 'runnable': {
-        const attrs = target('sh');
-        if (fence.text.trim() === '') diags.error('empty-block', pos, `\`${fence.lang}\` block is empty`, 'write the command to run in it, or remove it');
-        const block: ShBlock = { kind: 'sh', id: '', pos, attrs, command: fence.text };
-        markNotProse(fence.line, fence.endLine);
-        place({ block, idName: attrs.name, pos }, fence);
-        prev = { fence, role, command: block };
-        break;
-      }
-
-      case 'output': {
-        const waiting = adjacent ? prev?.command : undefined;
-        if (!waiting) {
-          if (fence.lang === 'text') {
-            // Not after a command: a plain illustration. Attributes suggest the author meant output.
-            if (fence.info.includes('{')) diags.warning('text-with-attributes', pos, '`text` block with attributes but no command right above it', 'an expected output must follow its `sh` block directly (blank lines only in between)');
-            prev = { fence, role: 'illustration' };
-            break;
-          }
-          const why = !adjacent || !prev
-            ? 'output block with no command right above it'
-            : prev.role === 'console'
-              ? 'output block after a console block (console commands carry their output inside the block)'
-              : prev.role === 'typed'
-                ? `output block after a \`${prev.fence.lang}\` block (typed blocks have no output)`
-                : prev.role === 'output'
-                  ? 'second output block for one command'
-                  : 'output block with no command right above it';
-          diags.error('orphan-output', pos, why, 'put the output block right after its `sh` block, with only blank lines in between');
-          prev = { fence, role };
-          break;
-        }
-        const attrs = target('output');
-        const cmd = waiting.attrs;
-        if (cmd.raw.stream !== undefined && attrs.raw.stream !== undefined && cmd.stream !== attrs.stream) {
-          diags.error('bad-attribute', pos, `\`stream=${attrs.stream}\` here contradicts \`stream=${cmd.stream}\` on the command`, 'set `stream` in one place');
-        }
-        const expected: ExpectedOutput = {
-          text: fence.text,
-          pos,
-          unordered: cmd.unordered || attrs.unordered,
-          stream: attrs.raw.stream !== undefined ? attrs.stream : cmd.stream,
-          fromConsole: false,
-        };
-        waiting.expected = expected;
-        markNotProse(fence.line, fence.endLine);
-        prev = { fence, role };
-        break;
-      }
-
-      case 'console': {
-        const attrs = target('sh');
-        markNotProse(fence.line, fence.endLine);
-        const commands = parseConsole(fence.text, fence.line + 1, fence.col, index, diags);
-        commands.forEach((c, k) => {
-          const own: BlockAttrs = { ...attrs, raw: { ...attrs.raw } };
-          const block: ShBlock = {
-            kind: 'sh',
-            id: '',
-            pos: index.pos(c.line, c.col),
-            attrs: own,
-            command: c.command,
-            expected: { text: c.output, pos: index.pos(c.outputLine, c.col), unordered: attrs.unordered, stream: attrs.stream, fromConsole: true },
-            console: { index: k },
-          };
-          const idName = attrs.name === undefined ? undefined : commands.length > 1 ? `${attrs.name}-${k + 1}` : attrs.name;
-          place({ block, idName, pos: block.pos }, fence);
-        });
-        prev = { fence, role };
-        break;
-      }
-
-      case 'typed': {
-        markNotProse(fence.line, fence.endLine);
-        const block = typedBlock(fence, infoAttrs(), index, diags);
-        if (block) {
-          if (block.attrs.verify && block.kind !== 'access-review') {
-            diags.error('bad-attribute', pos, `\`verify\` blocks must only read, and \`${block.kind}\` changes the cluster`, 'check the change with a `sh` or `access-review` verify block instead');
-          }
-          place({ block, idName: block.attrs.name, pos }, fence);
-        }
-        prev = { fence, role };
-        break;
-      }
+        this.prev = { fence, role };
+        return;
+      case 'runnable':
+        return this.runnable(fence, pos);
+      case 'output':
+        return this.output(fence, pos);
+      case 'console':
+        return this.console(fence);
+      case 'typed':
+        return this.typed(fence, pos);
     }
   }
-  closeSection(index.lineCount + 1);
 
-  // Prose: each section's lines minus lab fences, blank runs collapsed.
-  const proseOf = (from: number, to: number): string => {
+  private attrs(fence: FenceNode, target: 'sh' | 'output'): BlockAttrs {
+    const { attrs } = parseInfoString(fence.info, fence.line, fence.infoCol, this.index, this.diags);
+    return validateAttrs(attrs, target, fence.line, this.index, this.diags);
+  }
+
+  private runnable(fence: FenceNode, pos: SourcePos): void {
+    const attrs = this.attrs(fence, 'sh');
+    if (fence.text.trim() === '') this.diags.error('empty-block', pos, `\`${fence.lang}\` block is empty`, 'write the command to run in it, or remove it');
+    const block: ShBlock = { kind: 'sh', id: '', pos, attrs, command: fence.text };
+    this.markNotProse(fence.line, fence.endLine);
+    this.place({ block, idName: attrs.name, pos }, fence);
+    this.prev = { fence, role: 'runnable', command: block };
+  }
+
+  private output(fence: FenceNode, pos: SourcePos): void {
+    const prev = this.prev;
+    const adjacent = prev !== undefined && isAdjacent(this.index, prev.fence, fence);
+    const waiting = adjacent ? prev.command : undefined;
+    if (!waiting) {
+      if (fence.lang === 'text') {
+        // Not right after a command: a plain illustration. Attributes suggest the author meant output.
+        if (fence.info.includes('{')) this.diags.warning('text-with-attributes', pos, '`text` block with attributes but no command right above it', 'an expected output must follow its `sh` block directly (blank lines only in between)');
+        this.prev = { fence, role: 'illustration' };
+        return;
+      }
+      this.diags.error('orphan-output', pos, orphanReason(adjacent ? prev : undefined), 'put the output block right after its `sh` block, with only blank lines in between');
+      this.prev = { fence, role: 'output' };
+      return;
+    }
+    const attrs = this.attrs(fence, 'output');
+    const cmd = waiting.attrs;
+    if (cmd.raw.stream !== undefined && attrs.raw.stream !== undefined && cmd.stream !== attrs.stream) {
+      this.diags.error('bad-attribute', pos, `\`stream=${attrs.stream}\` here contradicts \`stream=${cmd.stream}\` on the command`, 'set `stream` in one place');
+    }
+    waiting.expected = {
+      text: fence.text,
+      pos,
+      unordered: cmd.unordered || attrs.unordered,
+      stream: attrs.raw.stream !== undefined ? attrs.stream : cmd.stream,
+      fromConsole: false,
+    };
+    this.markNotProse(fence.line, fence.endLine);
+    this.prev = { fence, role: 'output' };
+  }
+
+  private console(fence: FenceNode): void {
+    const attrs = this.attrs(fence, 'sh');
+    this.markNotProse(fence.line, fence.endLine);
+    const commands = parseConsole(fence.text, fence.line + 1, fence.col, this.index, this.diags);
+    for (let k = 0; k < commands.length; k++) {
+      const c = commands[k]!;
+      const block: ShBlock = {
+        kind: 'sh',
+        id: '',
+        pos: this.index.pos(c.line, c.col),
+        attrs: k === 0 ? attrs : { ...attrs, raw: { ...attrs.raw } },
+        command: c.command,
+        expected: { text: c.output, pos: this.index.pos(c.outputLine, c.col), unordered: attrs.unordered, stream: attrs.stream, fromConsole: true },
+        console: { index: k },
+      };
+      const idName = attrs.name === undefined ? undefined : commands.length > 1 ? `${attrs.name}-${k + 1}` : attrs.name;
+      this.place({ block, idName, pos: block.pos }, fence);
+    }
+    this.prev = { fence, role: 'console' };
+  }
+
+  private typed(fence: FenceNode, pos: SourcePos): void {
+    this.markNotProse(fence.line, fence.endLine);
+    const { attrs } = parseInfoString(fence.info, fence.line, fence.infoCol, this.index, this.diags);
+    const block = buildTypedBlock(fence, attrs, this.index, this.diags);
+    if (block.attrs.verify && block.kind !== 'access-review') {
+      this.diags.error('bad-attribute', pos, `\`verify\` blocks must only read, and \`${block.kind}\` changes the cluster`, 'check the change with a `sh` or `access-review` verify block instead');
+    }
+    this.place({ block, idName: block.attrs.name, pos }, fence);
+    this.prev = { fence, role: 'typed' };
+  }
+
+  private place(entry: BlockEntry, fence: FenceNode): void {
+    const { block } = entry;
+    const section = this.section;
+    if (!section) {
+      this.diags.error('block-outside-step', block.pos, `\`${fence.lang}\` block before the first step`, 'add a step heading (`## Step title`) above it; only blocks under a `##` heading run');
+      return;
+    }
+    if (section.kind === 'cleanup') {
+      if (block.kind !== 'sh') {
+        this.diags.error('cleanup-content', block.pos, `the Cleanup section only holds shell commands, not \`${block.kind}\` blocks`, 'undo the change with a command (e.g. `kubectl delete -f ...`), or move the block into a step');
+        return;
+      }
+      for (const flag of ['verify', 'hint', 'solution'] as const) {
+        if (block.attrs[flag]) this.diags.error('cleanup-content', block.pos, `\`${flag}\` blocks do not belong in the Cleanup section`, 'move it into a step');
+      }
+      if (block.attrs.points !== undefined) this.diags.error('cleanup-content', block.pos, 'cleanup commands earn no points', 'remove `points`');
+      block.attrs.cleanup = true;
+    }
+    section.entries.push(entry);
+  }
+
+  /** Prose of lines `from`..`to`: lab fences left out, runs of blank lines collapsed. */
+  private prose(from: number, to: number): string {
     const out: string[] = [];
     for (let l = from; l <= to; l++) {
-      if (notProse[l]) continue;
-      if (index.isBlank(l)) {
+      if (this.notProse[l]) continue;
+      if (this.index.isBlank(l)) {
         if (out.length > 0 && out[out.length - 1] !== '') out.push('');
         continue;
       }
-      out.push(index.line(l));
+      out.push(this.index.line(l));
     }
     while (out.length > 0 && out[out.length - 1] === '') out.pop();
     return out.join('\n');
-  };
-  for (const s of sections) {
-    if (s.step) s.step.prose = proseOf(s.bodyLine, s.endLine ?? index.lineCount);
   }
-  const intro = proseOf(1, (sections[0]?.line ?? index.lineCount + 1) - 1);
 
-  lintModel({ steps: stepEntries, cleanup: cleanupEntries, index }, diags);
+  finish(source: string, file: string, front: FrontMatter): Lab {
+    for (const s of this.sections) {
+      if (s.step) {
+        s.step.prose = this.prose(s.bodyLine, s.endLine);
+        s.step.blocks = s.entries.map((e) => e.block);
+      }
+    }
+    lintModel({ steps: this.stepSections, cleanup: this.cleanupEntries, index: this.index }, this.diags);
+    const id = front.id ?? idFromFile(file);
+    const intro = this.prose(1, (this.sections[0]?.line ?? this.index.lineCount + 1) - 1);
+    const lab: Lab = {
+      file,
+      source,
+      title: front.title ?? this.docTitle ?? id,
+      id,
+      cluster: front.cluster,
+      vars: front.vars,
+      timeout: front.timeout ?? DEFAULT_TIMEOUT_MS,
+      steps: this.steps,
+      cleanup: this.cleanupEntries.map((e) => e.block),
+    };
+    if (front.kubernetes !== undefined) lab.kubernetes = front.kubernetes;
+    if (intro !== '') lab.intro = intro;
+    if (this.cleanupPos) lab.cleanupPos = this.cleanupPos;
+    return lab;
+  }
+}
 
-  const lab: Lab = {
-    file,
-    source,
-    title: front.title ?? docTitle ?? id,
-    id,
-    cluster: front.cluster,
-    vars: front.vars,
-    timeout: front.timeout ?? DEFAULT_TIMEOUT_MS,
-    steps,
-    cleanup: cleanupEntries.map((e) => e.block),
-  };
-  if (front.kubernetes !== undefined) lab.kubernetes = front.kubernetes;
-  if (intro !== '') lab.intro = intro;
-  if (cleanupPos) lab.cleanupPos = cleanupPos;
-  return { lab, diagnostics: diags.sorted() };
+function orphanReason(prev: Previous | undefined): string {
+  switch (prev?.role) {
+    case 'console':
+      return 'output block after a console block (console commands carry their output inside the block)';
+    case 'typed':
+      return `output block after a \`${prev.fence.lang}\` block (typed blocks have no output)`;
+    case 'output':
+      return 'second output block for one command';
+    default:
+      return 'output block with no command right above it';
+  }
 }
 
 /** `text` with everything before `end` turned into spaces (newlines kept). */
@@ -305,40 +344,3 @@ function isAdjacent(index: LineIndex, a: FenceNode, b: FenceNode): boolean {
   for (let l = a.endLine + 1; l < b.line; l++) if (!index.isBlank(l)) return false;
   return true;
 }
-
-function typedBlock(fence: FenceNode, raw: RawAttr[], index: LineIndex, diags: Diagnostics): Block | undefined {
-  const pos = index.pos(fence.line, fence.col);
-  const target = (t: AttrTarget) => validateAttrs(raw, t, fence.line, index, diags);
-  const attrPos = (key: string) => index.pos(fence.line, raw.find((a) => a.key === key)?.col ?? fence.col);
-  const bodyLine = fence.line + 1;
-  const lang = fence.lang as (typeof TYPED_LANGS)[number];
-  switch (lang) {
-    case 'apply': {
-      const attrs = target('apply');
-      const documents = parseApplyBody(fence.text, bodyLine, index, diags, fence.line, fence.col);
-      return { kind: 'apply', id: '', pos, attrs, yaml: fence.text, documents };
-    }
-    case 'kubelet-config': {
-      const attrs = target('kubelet-config');
-      if (attrs.node === undefined && attrs.raw.node === undefined) {
-        diags.error('missing-attribute', pos, 'kubelet-config block needs `node=`', 'name the node whose kubelet to change: ```kubelet-config { node=worker }');
-      }
-      const patch = parseKubeletConfigBody(fence.text, bodyLine, index, diags, fence.line, fence.col);
-      return { kind: 'kubelet-config', id: '', pos, attrs, node: attrs.node ?? '', patch };
-    }
-    case 'access-review': {
-      const attrs = target('access-review');
-      if (attrs.as === undefined && attrs.raw.as === undefined) {
-        diags.error('missing-attribute', pos, 'access-review block needs `as=`', 'name the subject: ```access-review { as=system:serviceaccount:NAMESPACE:NAME verb=get resource=nodes }');
-      }
-      const subject = parseSubject(attrs.as ?? '', attrs.groups, attrPos('as'), diags);
-      const rows = parseAccessReviewBody(fence.text, bodyLine, index, diags, fence.line, fence.col);
-      return { kind: 'access-review', id: '', pos, attrs, subject, verb: attrs.verb ?? 'get', resource: attrs.resource ?? 'nodes', rows };
-    }
-    default: {
-      const never: never = lang;
-      return never;
-    }
-  }
-}
-

@@ -2,9 +2,9 @@
 
 /** `Check the "kubelet" flag!` → `check-the-kubelet-flag`. Never empty (falls back to `fallback`). */
 export function slugify(text: string, fallback = 'step'): string {
-  const slug = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  // Unicode normalisation is slow and only matters for non-ASCII titles (accents).
+  const base = /[^\x00-\x7f]/.test(text) ? text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '') : text;
+  const slug = base
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '');

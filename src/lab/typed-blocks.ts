@@ -1,9 +1,14 @@
 // Bodies of the typed (cluster action) blocks: `apply`, `kubelet-config`, `access-review`.
 // Parsed into plain data here; src/actions executes them.
-import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { validateAttrs, type AttrTarget, type RawAttr } from './attrs.js';
 import type { Diagnostics } from './diagnostics.js';
-import type { AccessReviewRow, AccessSubject } from './model.js';
+import type { FenceNode } from './markdown.js';
+import type { AccessReviewRow, AccessSubject, Block } from './model.js';
 import type { LineIndex } from './source.js';
+
+export const TYPED_LANGS = ['apply', 'kubelet-config', 'access-review'] as const;
+export type TypedLang = (typeof TYPED_LANGS)[number];
 
 /** Reads YAML documents, reporting syntax errors at their lab line. `bodyLine` = first body line. */
 function readYaml(text: string, bodyLine: number, col: number, what: string, index: LineIndex, diags: Diagnostics) {
@@ -133,3 +138,41 @@ export function parseSubject(as: string, groups: string[] | undefined, pos: Retu
   }
   return { kind: 'user', user: as, groups: groups ?? [] };
 }
+
+/** A typed block from its fence: attributes validated for its kind, body parsed. */
+export function buildTypedBlock(fence: FenceNode, raw: RawAttr[], index: LineIndex, diags: Diagnostics): Block {
+  const pos = index.pos(fence.line, fence.col);
+  const target = (t: AttrTarget) => validateAttrs(raw, t, fence.line, index, diags);
+  const attrPos = (key: string) => index.pos(fence.line, raw.find((a) => a.key === key)?.col ?? fence.col);
+  const bodyLine = fence.line + 1;
+  const lang = fence.lang as TypedLang;
+  switch (lang) {
+    case 'apply': {
+      const attrs = target('apply');
+      const documents = parseApplyBody(fence.text, bodyLine, index, diags, fence.line, fence.col);
+      return { kind: 'apply', id: '', pos, attrs, yaml: fence.text, documents };
+    }
+    case 'kubelet-config': {
+      const attrs = target('kubelet-config');
+      if (attrs.node === undefined && attrs.raw.node === undefined) {
+        diags.error('missing-attribute', pos, 'kubelet-config block needs `node=`', 'name the node whose kubelet to change: ```kubelet-config { node=worker }');
+      }
+      const patch = parseKubeletConfigBody(fence.text, bodyLine, index, diags, fence.line, fence.col);
+      return { kind: 'kubelet-config', id: '', pos, attrs, node: attrs.node ?? '', patch };
+    }
+    case 'access-review': {
+      const attrs = target('access-review');
+      if (attrs.as === undefined && attrs.raw.as === undefined) {
+        diags.error('missing-attribute', pos, 'access-review block needs `as=`', 'name the subject: ```access-review { as=system:serviceaccount:NAMESPACE:NAME verb=get resource=nodes }');
+      }
+      const subject = parseSubject(attrs.as ?? '', attrs.groups, attrPos('as'), diags);
+      const rows = parseAccessReviewBody(fence.text, bodyLine, index, diags, fence.line, fence.col);
+      return { kind: 'access-review', id: '', pos, attrs, subject, verb: attrs.verb ?? 'get', resource: attrs.resource ?? 'nodes', rows };
+    }
+    default: {
+      const never: never = lang;
+      return never;
+    }
+  }
+}
+
