@@ -1,6 +1,6 @@
 // The default reporter: live progress on a TTY (one spinner line), plain lines otherwise (or when
 // CI=true). Failures are shown in full: where (lab.md:42), why, the diff and the output's tail.
-import type { BlockResult, CleanupResult, RunReport } from '../engine/types.js';
+import type { BlockResult, CleanupResult, RunReport, StepReport } from '../engine/types.js';
 import { formatPos } from '../errors.js';
 import type { Reporter, ReporterOptions } from './types.js';
 import { colorEnabled, paintDiff, painter, type Paint } from './color.js';
@@ -74,7 +74,8 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
       const notRun = e.report.steps.filter((s) => s.status === 'skipped' && !shownSteps.has(s.index));
       if (notRun.length > 0 && e.report.steps.length > 0) {
         const n = total || e.report.steps.length;
-        live.write(notRun.map((s) => paint('dim', `[${s.index + 1}/${n}] ${s.title} … – not run`)).join('\n') + '\n');
+        const why = (s: StepReport) => s.blocks.find((b) => b.message)?.message;
+        live.write(notRun.map((s) => paint('dim', `[${s.index + 1}/${n}] ${s.title} … – not run${why(s) ? ` (${why(s)})` : ''}`)).join('\n') + '\n');
       }
       live.write(formatSummary(e.report, paint));
     },
