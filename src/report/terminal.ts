@@ -70,9 +70,10 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
     },
     onRunEnd(e) {
       live.stop();
-      // Steps that never started (after a failure, --from/--only, an interrupt) still get a line.
+      // Steps that never started (after a failure, --from/--only, an interrupt) still get a line,
+      // unless the run could not start at all (the error says it all).
       const notRun = e.report.steps.filter((s) => s.status === 'skipped' && !shownSteps.has(s.index));
-      if (notRun.length > 0 && e.report.steps.length > 0) {
+      if (notRun.length > 0 && !(e.report.error && shownSteps.size === 0)) {
         const n = total || e.report.steps.length;
         const why = (s: StepReport) => s.blocks.find((b) => b.message)?.message;
         live.write(notRun.map((s) => paint('dim', `[${s.index + 1}/${n}] ${s.title} … – not run${why(s) ? ` (${why(s)})` : ''}`)).join('\n') + '\n');

@@ -134,6 +134,25 @@ describe('kubelab run', () => {
     expect(nothing.stdout).toContain('nothing to clean up');
   });
 
+  it('--no-cleanup leaves a journal: the next run refuses (exit 2) until `kubelab cleanup` or --force', async () => {
+    const marker = join(tmp, 'no-cleanup-marker');
+    const stateDir = join(tmp, 'no-cleanup-state');
+    const args = ['run', lab('pass'), '--var', `MARKER=${marker}`, '--state-dir', stateDir];
+    const first = await runCliProcess(cli, [...args, '--no-cleanup'], { env });
+    expect(first.code).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    const refused = await runCliProcess(cli, args, { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain('did not finish its cleanup');
+    expect(refused.stdout).toContain('hint: run `kubelab cleanup` to finish it, or pass --force');
+    expect(refused.stdout).not.toContain('not run');
+    const forced = await runCliProcess(cli, [...args, '--force', '--no-cleanup'], { env });
+    expect(forced.code).toBe(0);
+    const finished = await runCliProcess(cli, ['cleanup', '--state-dir', stateDir], { env });
+    expect(finished.code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+  });
+
   it('writes valid JUnit and JSON reports', async () => {
     const junit = join(tmp, 'out', 'junit.xml');
     const json = join(tmp, 'out', 'report.json');
