@@ -132,6 +132,13 @@ debootstrap_tar() { # NAME OUT_TAR PACKAGES...
 }
 
 # ---------------------------------------------------------------- images
+docker_build() { # TAG CONTEXT: the legacy builder's output goes to a log, shown on failure
+  if ! docker build -q -t "$1" "$2" > "$KUBELAB_CACHE/logs/docker-build.log" 2>&1; then
+    cat "$KUBELAB_CACHE/logs/docker-build.log" >&2
+    die "docker build of $1 failed"
+  fi
+}
+
 save_image() { # OUT_TAR REF...
   local out=$1; shift
   docker save -o "$out.tmp" "$@" && mv "$out.tmp" "$out"
@@ -221,7 +228,7 @@ COPY iptables-wrapper /usr/sbin/iptables-wrapper
 RUN chmod 755 /usr/sbin/iptables-wrapper && for c in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do ln -sf iptables-wrapper /usr/sbin/\$c; done
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 EOF
-    docker build -q -t "$base_tag" "$ctx" >/dev/null
+    docker_build "$base_tag" "$ctx"
     docker rmi "$base_tag-raw" >/dev/null
     part_end component-base
   fi
@@ -260,7 +267,7 @@ EOF
   [ -n "$sandbox_ref" ] || die "cannot read sandbox_image from kind's containerd config"
 
   node_key=$(key_of "$k8s_key" "$etcd_key" "$coredns_key" "$pause_key" "$node_rootfs_key" "$base_tag" \
-    "$KIND_VERSION" "$0" "$here/images/podnet/podnet.sh" "$here/images/podnet/podnet.yaml" "${images[*]}")
+    "$KIND_VERSION" "$0" "$here/images/node/kubelab-oom-score-adj.sh" "$here/images/podnet/podnet.sh" "$here/images/podnet/podnet.yaml" "${images[*]}")
   node_tag=kubelab/node:$K8S_VERSION-$node_key
   local podnet_ref=kubelab/podnet:$node_key
   local images_dir=$build/images-$node_key node_tar=$KUBELAB_CACHE/images/node-$K8S_VERSION-$node_key.tar
@@ -286,7 +293,7 @@ EOF
       [ -z "$entry" ] || echo "ENTRYPOINT $entry"
       [ -z "$user" ] || echo "USER $user"
     } > "$ctx/Dockerfile"
-    docker build -q -t "$ref" "$ctx" >/dev/null
+    docker_build "$ref" "$ctx"
     rm -rf "$ctx"
   }
   component_image "$ref_apiserver" "$k8s_out/bin/kube-apiserver" /usr/local/bin/kube-apiserver
@@ -302,7 +309,7 @@ EOF
   mkdir -p "$ctx"
   cp "$k8s_out/bin/kubectl" "$here/images/podnet/podnet.sh" "$ctx/"
   printf 'FROM %s\nCOPY kubectl podnet.sh /usr/local/bin/\nENTRYPOINT ["/usr/local/bin/podnet.sh"]\n' "$base_tag" > "$ctx/Dockerfile"
-  docker build -q -t "$podnet_ref" "$ctx" >/dev/null
+  docker_build "$podnet_ref" "$ctx"
   rm -rf "$ctx"
   local component_refs=("$ref_apiserver" "$ref_cm" "$ref_sched" "$ref_proxy" "$ref_etcd" "$ref_coredns" "$ref_pause" "$podnet_ref")
   [ "$sandbox_ref" = "$ref_pause" ] || component_refs+=("$sandbox_ref")
@@ -327,6 +334,11 @@ EOF
   mkdir -p "$nctx/files/kind/manifests"
   sed "s|__PODNET_IMAGE__|$podnet_ref|" "$here/images/podnet/podnet.yaml" > "$nctx/files/kind/manifests/default-cni.yaml"
   printf '%s\n' "$K8S_VERSION" > "$nctx/files/kind/version"
+  # Our one addition to kind's layout: see images/node/kubelab-oom-score-adj.sh.
+  install -m 755 "$here/images/node/kubelab-oom-score-adj.sh" "$nctx/files/kind/bin/"
+  mkdir -p "$nctx/files/etc/systemd/system/containerd.service.d"
+  printf '[Service]\nExecStartPre=/kind/bin/kubelab-oom-score-adj.sh\n' \
+    > "$nctx/files/etc/systemd/system/containerd.service.d/10-kubelab-oom-score-adj.conf"
   mkdir -p "$nctx/bin"
   cp "$k8s_out/bin/kubeadm" "$k8s_out/bin/kubelet" "$k8s_out/bin/kubectl" "$nctx/bin/"
   cat > "$nctx/Dockerfile" <<EOF
@@ -355,7 +367,7 @@ ENV container=docker
 STOPSIGNAL SIGRTMIN+3
 ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]
 EOF
-  docker build -q -t "$node_tag-stage" "$nctx" >/dev/null
+  docker_build "$node_tag-stage" "$nctx"
   rm -rf "$nctx"
 
   # Step 2: import the component images into the node's containerd, as kind's
@@ -371,7 +383,7 @@ EOF
   docker exec -i "$cid" ctr --namespace=k8s.io images import --label=io.cri-containerd.pinned=pinned \
     --all-platforms --no-unpack --digests - < "$images_dir/components.tar" >/dev/null ||
     { docker rm -f "$cid" >/dev/null; die "ctr images import failed"; }
-  docker exec "$cid" ctr --namespace=k8s.io images list -q | grep -v '^sha256:' >&2
+  log "[node] in the node's containerd: $(docker exec "$cid" ctr --namespace=k8s.io images list -q | grep -v -e '^sha256:' -e '@sha256:' | tr '\n' ' ')"
   docker exec "$cid" bash -c 'pkill containerd; for i in $(seq 1 50); do pgrep -x containerd >/dev/null || break; sleep 0.2; done; rm -f /var/log/containerd-build.log'
   docker commit \
     --change 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]' \
@@ -380,6 +392,8 @@ EOF
   docker rm -f "$cid" >/dev/null
   docker rmi "$node_tag-stage" >/dev/null
   save_image "$node_tar" "$node_tag"
+  # Older node tarballs are stale; their docker images may still be in use.
+  find "$KUBELAB_CACHE/images" -maxdepth 1 -name 'node-*.tar' ! -name "$(basename "$node_tar")" -delete
   rm -rf "$images_dir"
   stamp_set node "$node_key"
   part_end node "$(du -h "$node_tar" | cut -f1)"
