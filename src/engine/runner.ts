@@ -14,6 +14,7 @@ import { Journal, defaultStateDir } from './journal.js';
 import { runCleanupPhase } from './cleanup-phase.js';
 import { executors as defaultExecutors } from './executors/index.js';
 import { Redactor, REDACTED } from './redact.js';
+import { AFTER_FAILED_BLOCK, isOutputOnlyMismatch } from './mismatch.js';
 
 /** Which steps run: `from` / `only` select by slug, title or 1-based number. */
 export function selectSteps(lab: Lab, options: Pick<RunOptions, 'from' | 'only'>): Set<number> {
@@ -171,7 +172,7 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
       const results: BlockResult[] = [];
       let stepFailed = false;
       for (const block of step.blocks) {
-        const skip = stepFailed ? 'an earlier block of this step failed' : whySkipped(block, !!options.verifyOnly);
+        const skip = stepFailed ? AFTER_FAILED_BLOCK : whySkipped(block, !!options.verifyOnly);
         if (skip !== undefined || runSignal.aborted) {
           results.push(skippedResult(block, runSignal.aborted ? 'interrupted' : skip));
           continue;
@@ -191,7 +192,8 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
         for (const [name, value] of Object.entries(vars)) if (!secretNames.has(name)) j.setVar(name, value);
         results.push(result);
         await emit({ kind: 'block-end', step, block, result });
-        if (result.status === 'failed' || result.status === 'error') stepFailed = true;
+        const goOn = options.continueOnOutputMismatch === true && isOutputOnlyMismatch(block, result);
+        if ((result.status === 'failed' || result.status === 'error') && !goOn) stepFailed = true;
         if (runSignal.aborted) interrupted = true;
       }
       const report: StepReport = { index: step.index, title: step.title, slug: step.slug, pos: step.pos, status: stepStatus(results), durationMs: performance.now() - stepStarted, blocks: results };

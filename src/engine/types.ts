@@ -183,6 +183,12 @@ export interface RunOptions {
   only?: string;
   /** Go on after a failed step. */
   keepGoing?: boolean;
+  /**
+   * Go on with the next blocks of a step after a block whose only problem is its output (right
+   * exit code, no timeout); the step still fails. `kubelab update` uses it to fix every block of
+   * a step in one run. Default false: a step stops at its first failed block.
+   */
+  continueOnOutputMismatch?: boolean;
   /** false = `--no-cleanup` (undos stay in the journal for `kubelab cleanup`). Default true. */
   cleanup?: boolean;
   /** Run only `verify` blocks (grading, a learner's check). */

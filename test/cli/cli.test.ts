@@ -197,7 +197,7 @@ describe('kubelab lint, list, update, cleanup', () => {
     expect(r.stdout).toContain('Cleanup');
   });
 
-  it('update rewrites mismatched expected output, then the lab passes', async () => {
+  it('update rewrites every mismatched expected output in one run (also after a mismatch in the same step), then the lab passes', async () => {
     const dir = mkdtempSync(join(tmp, 'update-'));
     const file = join(dir, 'update.md');
     copyFileSync(join(ROOT, lab('update')), file);
@@ -206,22 +206,23 @@ describe('kubelab lint, list, update, cleanup', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('updated update.md:15');
-    expect(r.stdout).toContain('3 expected outputs updated');
-    expect(r.stdout).toContain('note: 1 block after an updated one did not run');
+    expect(r.stdout).toContain('4 expected outputs updated');
+    expect(r.stdout).not.toContain('did not run');
     const after = readFileSync(file, 'utf8');
     expect(after).toContain('```text\nhello there\n```');
     expect(after).toContain('```text\nfirst\n```');
-    expect(after).toContain('```text\n2nd\n```'); // did not run yet
+    expect(after).toContain('```text\nsecond\n```'); // after a mismatch in the same step
     expect(after).toContain("$ printf 'x\\ny\\n'\nx\ny\n```");
     // nothing else changed
-    const restored = after.replace('```text\nhello there\n```', '```text\nhello world\n```').replace('```text\nfirst\n```', '```text\n1st\n```').replace('x\ny\n```', 'x\nz\n```');
+    const restored = after
+      .replace('```text\nhello there\n```', '```text\nhello world\n```')
+      .replace('```text\nfirst\n```', '```text\n1st\n```')
+      .replace('```text\nsecond\n```', '```text\n2nd\n```')
+      .replace('x\ny\n```', 'x\nz\n```');
     expect(restored).toBe(before);
-    const second = await runCliProcess(cli, ['update', 'update.md'], { env, cwd: dir });
-    expect(second.code).toBe(0);
-    expect(second.stdout).toContain('1 expected output updated');
-    expect(readFileSync(file, 'utf8')).toContain('```text\nsecond\n```');
     const again = await runCliProcess(cli, ['run', 'update.md'], { env, cwd: dir });
     expect(again.code).toBe(0);
+    expect(again.stdout).toContain('PASSED');
   });
 
   it('update leaves real failures alone and exits 1', async () => {

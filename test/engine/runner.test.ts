@@ -70,6 +70,33 @@ describe('runLab', () => {
     expect(all.steps[1]!.blocks[0]!.message).toBe('exit code 4, expected 0');
   });
 
+  it('continueOnOutputMismatch: runs the blocks after an output-only mismatch (the step still fails), not after a wrong exit code or a timeout', async () => {
+    const l = lab(file, [
+      ['One', [sh('echo actual', { expected: 'stale' }), sh('echo next', { expected: 'also stale' }), sh('echo fine', { expected: 'fine' })]],
+      ['Two', [sh('echo out; exit 2', { expected: 'out' }), sh('echo never')]],
+      ['Three', [sh('sleep 100', { expected: 'x', attrs: { timeout: 300 } }), sh('echo never')]],
+      ['Four', [sh('echo 3', { expected: '4', attrs: { exit: 0 } }), sh('exit 5'), sh('echo never')]],
+    ]);
+    const stopping = await runLab(l, opts({ keepGoing: true }));
+    expect(stopping.steps[0]!.blocks.map((b) => b.status)).toEqual(['failed', 'skipped', 'skipped']);
+
+    const r = await runLab(l, opts({ keepGoing: true, continueOnOutputMismatch: true }));
+    expect(r.status).toBe('failed');
+    expect(r.exitCode).toBe(1);
+    expect(r.steps.map((s) => s.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect(r.steps[0]!.blocks.map((b) => b.status)).toEqual(['failed', 'failed', 'passed']);
+    expect(r.steps[0]!.blocks[1]!.output).toBe('next\n');
+    expect(r.steps[1]!.blocks.map((b) => [b.status, b.message])).toEqual([['failed', 'exit code 2, expected 0'], ['skipped', 'an earlier block of this step failed']]);
+    expect(r.steps[2]!.blocks.map((b) => b.status)).toEqual(['failed', 'skipped']);
+    expect(r.steps[2]!.blocks[0]!.timedOut).toBe(true);
+    expect(r.steps[3]!.blocks.map((b) => b.status)).toEqual(['failed', 'failed', 'skipped']);
+
+    // Without keepGoing the run still stops after the step.
+    const once = await runLab(l, opts({ continueOnOutputMismatch: true }));
+    expect(once.steps.map((s) => s.status)).toEqual(['failed', 'skipped', 'skipped', 'skipped']);
+    expect(once.steps[0]!.blocks.map((b) => b.status)).toEqual(['failed', 'failed', 'passed']);
+  });
+
   it('honours exit=N, skips hint/solution/skip blocks, runs only verify blocks when asked', async () => {
     const l = lab(file, [
       ['S', [sh('exit 3', { attrs: { exit: 3 } }), sh('exit 1', { attrs: { hint: true } }), sh('exit 1', { attrs: { solution: true } }), sh('exit 1', { attrs: { skip: true } }), sh('echo v', { attrs: { verify: true } })]],

@@ -1,7 +1,7 @@
 // `kubelab run LAB.md...`: run labs in order; the exit code is the worst of them.
 import type { Command } from 'commander';
 import type { Lab } from '../../lab/model.js';
-import type { RunReport } from '../../engine/types.js';
+import type { RunOptions, RunReport } from '../../engine/types.js';
 import { type CliCommand, type CliContext, worstExitCode } from '../context.js';
 import { printError } from '../errors.js';
 import { loadLab } from '../load.js';
@@ -44,8 +44,16 @@ export function interruptExitCode(signal: AbortSignal): number {
   return signal.reason === 'SIGTERM' ? 143 : 130;
 }
 
-/** Run labs in order; stop at an interrupt. Calls `after` with each lab's report (for `update`). */
-export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext, after?: (lab: Lab, report: RunReport) => Promise<number>): Promise<number> {
+export interface RunLabsHooks {
+  /** Called with each lab's report; returns that lab's exit code (for `update`). */
+  after?: (lab: Lab, report: RunReport) => Promise<number>;
+  /** Run options no flag sets (e.g. `update`'s continueOnOutputMismatch). */
+  options?: Partial<RunOptions>;
+}
+
+/** Run labs in order; stop at an interrupt. */
+export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext, hooks: RunLabsHooks = {}): Promise<number> {
+  const { after } = hooks;
   const labs = await loadLabs(files, ctx);
   if (!labs) return 2;
   const reporters = buildReporters(flags, ctx);
@@ -55,7 +63,7 @@ export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext,
   let exit = 0;
   for (const lab of labs) {
     if (ctx.signal.aborted) break;
-    const report = await runLab(lab, toRunOptions(flags, lab.file, ctx, reporters));
+    const report = await runLab(lab, { ...toRunOptions(flags, lab.file, ctx, reporters), ...hooks.options });
     const code = after ? await after(lab, report) : report.exitCode;
     exit = worstExitCode(exit, code);
     if (report.status === 'interrupted') break;

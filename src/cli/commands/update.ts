@@ -12,6 +12,7 @@ import { rewriteExpected } from '../../update/rewrite.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { addRunOptions, type RunFlags } from '../run-options.js';
 import { runLabs } from './run.js';
+import { AFTER_FAILED_BLOCK, isOutputOnlyMismatch } from '../../engine/mismatch.js';
 
 export const updateCommand: CliCommand = {
   name: 'update',
@@ -20,10 +21,14 @@ export const updateCommand: CliCommand = {
       program
         .command('update')
         .summary('run labs and write the real output into their expected-output blocks')
-        .description('Run like `run` (going on after a step fails, as with --keep-going), then rewrite the expected-output blocks whose output did not match with the output the commands really printed. Exit like `run`, except that blocks whose only problem was their output count as updated, not failed.')
+        .description('Run like `run` (going on after a step fails, as with --keep-going, and after a block whose output differs), then rewrite the expected-output blocks whose output did not match with the output the commands really printed. Exit like `run`, except that blocks whose only problem was their output count as updated, not failed.')
         .argument('<labs...>', 'lab markdown files'),
     ).action(async (files: string[], flags: RunFlags) => {
-      ctx.exitCode = await runLabs(files, { ...flags, keepGoing: true }, ctx, (lab, report) => applyUpdates(lab, report, ctx));
+      // Blocks after a mismatch still run, so one update fixes every block of a step.
+      ctx.exitCode = await runLabs(files, { ...flags, keepGoing: true }, ctx, {
+        after: (lab, report) => applyUpdates(lab, report, ctx),
+        options: { continueOnOutputMismatch: true },
+      });
     });
   },
 };
@@ -34,36 +39,27 @@ export interface PlannedUpdate {
   actual: string;
 }
 
-/** A failed block whose only problem is its output: the exit code was right and it did not time out. */
+/** A failed block whose only problem is its output (the exit code was right, no timeout), and not secret. */
 export function onlyOutputMismatch(block: Block, r: BlockResult): block is ShBlock & { expected: ExpectedOutput } {
-  return (
-    block.kind === 'sh' &&
-    block.expected !== undefined &&
-    !block.attrs.secret &&
-    r.status === 'failed' &&
-    r.diff !== undefined &&
-    !r.timedOut &&
-    r.exitCode === (block.attrs.exit ?? 0)
-  );
+  return block.kind === 'sh' && block.expected !== undefined && !block.attrs.secret && isOutputOnlyMismatch(block, r);
 }
 
 export function planUpdates(lab: Lab, report: RunReport): { updates: PlannedUpdate[]; otherFailures: BlockResult[]; notRun: number } {
   const byId = new Map<string, Block>([...lab.steps.flatMap((s) => s.blocks), ...lab.cleanup].map((b) => [b.id, b]));
   const updates: PlannedUpdate[] = [];
   const otherFailures: BlockResult[] = [];
-  // The runner stops a step at its first failed block: blocks after an updated one did not run.
+  // The run goes on after a mismatch but a step still stops at any other failure: the blocks after
+  // it did not run, so their expected output was not checked.
   let notRun = 0;
   for (const step of report.steps) {
-    let afterUpdate = false;
     for (const r of step.blocks) {
-      if (afterUpdate && r.status === 'skipped') notRun++;
+      if (r.status === 'skipped' && r.message === AFTER_FAILED_BLOCK) notRun++;
       if (r.status !== 'failed' && r.status !== 'error') continue;
       const block = byId.get(r.id);
       if (block && onlyOutputMismatch(block, r)) {
         const e = block.expected;
         const actual = e.stream === 'stdout' ? r.stdout : e.stream === 'stderr' ? r.stderr : r.output;
         updates.push({ block, expected: e, actual });
-        afterUpdate = true;
       } else otherFailures.push(r);
     }
   }
@@ -94,7 +90,7 @@ export async function applyUpdates(lab: Lab, report: RunReport, ctx: CliContext)
   }
   ctx.stdout.write(`${lab.file}: ${updates.length} expected output${updates.length === 1 ? '' : 's'} updated${otherFailures.length ? `, ${paint('red', `${otherFailures.length} other failure${otherFailures.length === 1 ? '' : 's'}`)} left` : ''}\n`);
   if (notRun > 0) {
-    ctx.stdout.write(`${paint('yellow', 'note:')} ${notRun} block${notRun === 1 ? '' : 's'} after an updated one did not run (a step stops at its first mismatch); run \`kubelab update ${lab.file}\` again to check ${notRun === 1 ? 'it' : 'them'}\n`);
+    ctx.stdout.write(`${paint('yellow', 'note:')} ${notRun} block${notRun === 1 ? '' : 's'} did not run (an earlier block of ${notRun === 1 ? 'its' : 'their'} step failed, not only in its output); fix that, then run \`kubelab update ${lab.file}\` again to check ${notRun === 1 ? 'it' : 'them'}\n`);
   }
   const stepErrors = report.steps.some((s) => s.status === 'error');
   if (stepErrors) return report.exitCode;
