@@ -63,7 +63,7 @@ export function renderLearnerPage(gb: Gradebook, l: LearnerGrade): string {
 <h1>${l.learner}: ${l.earned} / ${l.possible}</h1>
 <p class="meta"><span>${gb.lab.title}</span>${l.context ? html`<span>context <code>${l.context}</code></span>` : ''}${l.kubeconfig ? html`<span class="mono">${l.kubeconfig}</span>` : ''}<span>${formatDuration(l.durationMs)}</span></p>
 ${l.status === 'error' ? html`<p class="error-text" id="learner-error"><b>Could not grade:</b> ${l.error?.message} <span class="hint">(${l.error?.code})</span></p>${l.error?.hint ? html`<p class="hint">${l.error.hint}</p>` : ''}` : ''}
-${l.steps.map((s) => html`<h2 id="${s.slug}">${s.index + 1}. ${s.title} <span class="badge ${s.earned >= s.possible ? 'passed' : 'failed'}">${s.earned} / ${s.possible}</span></h2>
+${l.steps.map((s) => html`<h2 id="${s.slug}">${s.index + 1}. ${s.title} <span class="badge ${s.earned >= s.possible ? 'passed' : s.earned === 0 ? 'failed' : 'partial'}">${s.earned} / ${s.possible}</span></h2>
 ${s.checks.length ? s.checks.map(checkSection) : html`<p class="hint">Not checked.</p>`}`)}`;
   return page(`${l.learner}: ${gb.lab.title}`, body);
 }
