@@ -66,7 +66,7 @@ describe('kubelab learn, plain mode', () => {
     expect(existsSync(env.SCRATCH)).toBe(false);
   });
 
-  it('refuses a broken lab with exit 2 and the position', async () => {
+  it('refuses a missing lab file with exit 2', async () => {
     const r = await runCli(['learn', 'test/fixtures/learn/does-not-exist.md'], { stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: new Writable({ write: (_c, _e, cb) => cb() }) });
     expect(r).toBe(2);
   });
