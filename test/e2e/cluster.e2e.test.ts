@@ -70,4 +70,23 @@ describe('test cluster from kind-config.yaml', () => {
     // An address from the pod subnet, not the node's: the CNI set the pod up.
     expect(podIP).toMatch(/^10\.244\./);
   });
+
+  it('routes pod IPs across nodes: CoreDNS answers /health from every worker', async () => {
+    const c = ready();
+    await c.kubectl(['-n', 'kube-system', 'wait', '--for=condition=Ready', 'pod', '-l', 'k8s-app=kube-dns', '--timeout=180s'], {
+      timeoutMs: 200_000,
+    });
+    // CoreDNS turns Ready only after it has listed Services through the
+    // kubernetes Service IP: pod networking and kube-proxy both work.
+    const ips = (await c.kubectl(['-n', 'kube-system', 'get', 'pods', '-l', 'k8s-app=kube-dns', '-o', 'jsonpath={.items[*].status.podIP}']))
+      .trim()
+      .split(/\s+/);
+    expect(ips.length).toBeGreaterThan(0);
+    for (const node of [`${name}-worker`, `${name}-worker2`]) {
+      for (const ip of ips) {
+        const { stdout } = await execFileAsync('docker', ['exec', node, 'curl', '-s', '-m', '10', `http://${ip}:8080/health`]);
+        expect(stdout.trim(), `${node} -> ${ip}`).toBe('OK');
+      }
+    }
+  });
 });
