@@ -102,10 +102,14 @@ export class Journal {
     if (existing) {
       if (!init.force) {
         const alive = existing.data.pid !== process.pid && isAlive(existing.data.pid);
+        const pending = describePending(existing, lab);
         throw new KubelabError(
           'dirty-journal',
-          `an earlier run of ${lab.file} did not finish its cleanup (${existing.stack.unfinished} undo(s) pending, started ${existing.data.startedAt}${alive ? `, process ${existing.data.pid} still running` : ''}); journal: ${path}`,
-          { hint: 'run `kubelab cleanup` to finish it, or pass --force', exitCode: 2 },
+          `an earlier run of ${lab.file} did not finish its cleanup (${pending ? `${pending} pending` : 'nothing left to undo'}, started ${existing.data.startedAt}${alive ? `, process ${existing.data.pid} still running` : ''}); journal: ${path}`,
+          {
+            hint: `run \`kubelab cleanup\` to finish it${alive ? ' once that run has ended' : ''}, or pass --force to start anyway (the old journal is kept aside for \`kubelab cleanup\`)`,
+            exitCode: 2,
+          },
         );
       }
       renameSync(path, path.replace(/\.json$/, `.${existing.data.runId}.json`));
@@ -176,6 +180,26 @@ export class Journal {
     this.removed = true;
     rmSync(this.path, { force: true });
   }
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What `kubelab cleanup` would still do for a journal: its unfinished undos, the `cleanup`-flagged
+ * blocks the run reached, and the lab's Cleanup section (blocks not yet done), e.g.
+ * `2 undos and the Cleanup section (1 block)`; undefined when nothing is left.
+ */
+export function describePending(journal: Journal, lab: Pick<Lab, 'cleanup'>): string | undefined {
+  const done = new Set(journal.data.cleanupDone);
+  const parts: string[] = [];
+  const undos = journal.stack.unfinished;
+  if (undos > 0) parts.push(plural(undos, 'undo'));
+  const flagged = journal.data.cleanupBlocks.filter((id) => !done.has(id)).length;
+  if (flagged > 0) parts.push(plural(flagged, 'cleanup block'));
+  const section = lab.cleanup.filter((b) => !done.has(b.id)).length;
+  if (section > 0) parts.push(`the Cleanup section (${plural(section, 'block')})`);
+  if (parts.length === 0) return undefined;
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
 function isAlive(pid: number): boolean {

@@ -143,8 +143,9 @@ describe('kubelab run', () => {
     expect(existsSync(marker)).toBe(false);
     const refused = await runCliProcess(cli, args, { env });
     expect(refused.code).toBe(2);
-    expect(refused.stdout).toContain('did not finish its cleanup');
-    expect(refused.stdout).toContain('hint: run `kubelab cleanup` to finish it, or pass --force');
+    expect(refused.stdout).toContain('did not finish its cleanup (the Cleanup section (1 block) pending, started');
+    expect(refused.stdout).not.toContain('0 undo');
+    expect(refused.stdout).toContain('hint: run `kubelab cleanup` to finish it, or pass --force to start anyway');
     expect(refused.stdout).not.toContain('not run');
     const forced = await runCliProcess(cli, [...args, '--force', '--no-cleanup'], { env });
     expect(forced.code).toBe(0);

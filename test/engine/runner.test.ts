@@ -194,6 +194,26 @@ describe('runLab', () => {
     expect(readFileSync(join(dir, 'undo.log'), 'utf8')).toBe('a/1\n');
   });
 
+  it('a dirty journal says what is pending (undos, cleanup blocks, the Cleanup section) and how to finish or override', async () => {
+    const sectionOnly = lab(file, [['A', [sh('true')]]], { cleanupBlocks: [sh('true'), sh('true')] });
+    expect((await runLab(sectionOnly, opts({ cleanup: false }))).exitCode).toBe(0);
+    const refused = await runLab(sectionOnly, opts());
+    expect(refused.exitCode).toBe(2);
+    expect(refused.error?.code).toBe('dirty-journal');
+    expect(refused.error?.message).toContain('(the Cleanup section (2 blocks) pending, started ');
+    expect(refused.error?.message).not.toMatch(/\bundo/);
+    expect(refused.error?.hint).toBe('run `kubelab cleanup` to finish it, or pass --force to start anyway (the old journal is kept aside for `kubelab cleanup`)');
+    await finishJournals({ stateDir });
+
+    const all = lab(file, [['A', [sh('true'), sh('true'), sh('true', { attrs: { cleanup: true } })]]], { cleanupBlocks: [sh('true')] });
+    expect((await runLab(all, opts({ executors: { sh: registering }, cleanup: false }))).exitCode).toBe(0);
+    const again = await runLab(all, opts());
+    // A cleanup-flagged command is journaled as an undo (it runs LIFO with them).
+    expect(again.error?.message).toContain('(3 undos and the Cleanup section (1 block) pending, started ');
+    await finishJournals({ stateDir });
+    expect(journals()).toEqual([]);
+  });
+
   it('an abort mid-block stops it, runs cleanup and reports interrupted with 130', async () => {
     const ac = new AbortController();
     const log = join(dir, 'undo.log');
