@@ -8,7 +8,12 @@ export function mergeYamlText(original: string, patch: Record<string, unknown>):
   if (doc.errors.length) throw new Error(`the kubelet config is not valid YAML: ${doc.errors[0]!.message}`);
   if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the kubelet config is not a YAML mapping');
   mergeInto(doc, [], patch);
-  return doc.toString();
+  // Keep the file's own style: sequences indented or not under their key (kubeadm writes them
+  // flush), no folding of long strings. Whichever rendering changes fewer lines wins.
+  const before = new Set(original.split('\n'));
+  const changed = (text: string) => text.split('\n').filter((l) => !before.has(l)).length;
+  const candidates = [true, false].map((indentSeq) => doc.toString({ indentSeq, lineWidth: 0 }));
+  return changed(candidates[1]!) < changed(candidates[0]!) ? candidates[1]! : candidates[0]!;
 }
 
 function mergeInto(doc: Document, path: string[], patch: Record<string, unknown>): void {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { createTwoFilesPatch } from 'diff';
 import { configMismatches, mergeYamlText, parseGoDuration } from '../../src/actions/merge.js';
 
 const kubeletConfig = `apiVersion: kubelet.config.k8s.io/v1beta1
@@ -22,6 +24,18 @@ describe('mergeYamlText', () => {
   it('adds a top-level key and keeps every other line, comments included', () => {
     const out = mergeYamlText(kubeletConfig, { enableSystemLogQuery: true });
     expect(out).toBe(`${kubeletConfig}enableSystemLogQuery: true\n`);
+  });
+  it("keeps the file's sequence indentation and long lines (kubeadm writes `- x` flush under the key)", () => {
+    const flush = `clusterDNS:\n- 10.96.0.10\nstaticPodPath: /etc/kubernetes/manifests\nlong: ${'x '.repeat(60)}end\n`;
+    expect(mergeYamlText(flush, { enableSystemLogQuery: true })).toBe(`${flush}enableSystemLogQuery: true\n`);
+    const indented = 'clusterDNS:\n  - 10.96.0.10\n';
+    expect(mergeYamlText(indented, { a: 1 })).toBe(`${indented}a: 1\n`);
+  });
+  it("changes exactly one line of a real kind node's kubelet config", () => {
+    const real = readFileSync(new URL('../fixtures/actions/kind-kubelet-config.yaml', import.meta.url), 'utf8');
+    const merged = mergeYamlText(real, { enableSystemLogQuery: true });
+    const changed = createTwoFilesPatch('a', 'b', real, merged).split('\n').filter((l) => /^[+-][^+-]/.test(l));
+    expect(changed).toEqual(['+enableSystemLogQuery: true']);
   });
   it('merges nested maps key by key and replaces scalars', () => {
     const out = parse(mergeYamlText(kubeletConfig, { authentication: { webhook: { cacheTTL: '2m0s' } }, cgroupDriver: 'cgroupfs' }));
