@@ -83,8 +83,15 @@ if lacks_sys_resource; then
 fi
 
 log "starting dockerd (log: $KUBELAB_CACHE/dockerd.log)"
-# setsid: dockerd must outlive this script and the shell that ran it.
-setsid nohup dockerd "${args[@]}" >> "$KUBELAB_CACHE/dockerd.log" 2>&1 < /dev/null &
+# dockerd must outlive this script, and gets only fds 0-2: an inherited lock
+# or pipe would stay held for as long as dockerd runs.
+(
+  for fd in /proc/self/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+  exec setsid nohup dockerd "${args[@]}" >> "$KUBELAB_CACHE/dockerd.log" 2>&1 < /dev/null
+) &
 
 for _ in $(seq 1 120); do
   if docker info >/dev/null 2>&1; then

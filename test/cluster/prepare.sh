@@ -21,6 +21,12 @@ published_image=kindest/node:$K8S_VERSION
 
 t0=$(now_s)
 mkdir -p "$KUBELAB_CACHE/bin" "$KUBELAB_CACHE/stamps"
+# One prepare at a time per cache: a second one waits, then finds it all done.
+exec 9> "$KUBELAB_CACHE/prepare.lock"
+if ! flock -n 9; then
+  log "another prepare.sh is running on $KUBELAB_CACHE: waiting for it"
+  flock 9
+fi
 export GOFLAGS="${GOFLAGS:-} -modcacherw"
 
 timed() { # NAME CMD...: runs CMD, logs its duration
@@ -32,7 +38,8 @@ timed() { # NAME CMD...: runs CMD, logs its duration
 }
 
 # 1. Docker
-timed docker bash "$here/docker-up.sh"
+# 9>&-: dockerd may start from here and must not inherit the lock.
+timed docker bash "$here/docker-up.sh" 9>&-
 
 # 2. kind
 kind_dir=$KUBELAB_CACHE/kind-$KIND_VERSION
