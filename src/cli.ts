@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './cli/commands/index.js';
-import type { CliContext } from './cli/context.js';
+import type { CliContext, CliInput } from './cli/context.js';
 import { printError } from './cli/errors.js';
 import { listProcs } from './engine/procs.js';
 import { KubelabError } from './errors.js';
@@ -14,6 +14,8 @@ import { colorEnabled, painter } from './report/color.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
+  /** Input for interactive commands (`learn`); default: process.stdin. */
+  stdin?: CliInput;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
   env?: NodeJS.ProcessEnv;
@@ -49,6 +51,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const isTTY = io.isTTY ?? (stdout as { isTTY?: boolean }).isTTY === true;
   const stderrTTY = (stderr as { isTTY?: boolean }).isTTY === true;
   const ctx: CliContext = {
+    stdin: io.stdin ?? process.stdin,
     stdout,
     stderr,
     env,
@@ -126,7 +129,7 @@ function killChildProcessGroups(): void {
 async function main(): Promise<void> {
   const controller = new AbortController();
   const uninstall = installSignalHandlers(controller, process.stderr);
-  const code = await runCli(process.argv.slice(2), { signal: controller.signal });
+  const code = await runCli(process.argv.slice(2), { stdin: process.stdin, signal: controller.signal });
   uninstall();
   process.exitCode = code;
   // Do not hang on a forgotten handle (a child process, a socket): give output time to flush.

@@ -1,8 +1,18 @@
-// What a command gets from src/cli.ts instead of touching process globals: output streams, the
-// environment, whether stdout is a TTY, the interrupt signal, and where to put its exit code.
+// What a command gets from src/cli.ts instead of touching process globals: input and output
+// streams, the environment, whether stdout is a TTY, the interrupt signal, and where to put its
+// exit code.
 import type { Command } from 'commander';
 
+/** The CLI's input. A terminal also has isTTY and setRawMode (single-key input). */
+export interface CliInput extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+  isRaw?: boolean;
+  setRawMode?(mode: boolean): unknown;
+}
+
 export interface CliContext {
+  /** Input for interactive commands (`learn`); src/cli.ts passes process.stdin. */
+  stdin?: CliInput;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;

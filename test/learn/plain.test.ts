@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -64,6 +64,23 @@ describe('kubelab learn, plain mode', () => {
     expect(r.out).toMatch(/Undoing what earlier sessions of this lab changed…\nCleanup:\n {2}✓ cleanup block cleanup\/1/);
     expect(r.out).toContain('== Step 1/3: Say hello');
     expect(existsSync(env.SCRATCH)).toBe(false);
+  });
+
+  it('reads its line commands from the stdin runCli is given (CliIo.stdin)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubelab-learn-plain-'));
+    let out = '';
+    const stdout = new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) });
+    const code = await runCli(['learn', 'test/fixtures/learn/basics.md'], {
+      stdin: Readable.from(['run\n', 'goto 3\n', 'quit\n', 'n\n']),
+      stdout,
+      stderr: stdout,
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', KUBELAB_STATE_DIR: join(dir, 'state') },
+    });
+    expect(out).toContain('hello world\n✓ passed');
+    expect(out).toContain('== Step 3/3: Count lines');
+    expect(out).toContain('Saved: step 3 of 3');
+    expect(code).toBe(0);
   });
 
   it('refuses a missing lab file with exit 2', async () => {

@@ -2,6 +2,7 @@
 // commands otherwise; progress is saved per lab file and content, so a second call resumes.
 import type { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { openShell } from '../../engine/shell.js';
 import { finishJournal } from '../../engine/finish.js';
 import { getProvider } from '../../cluster/index.js';
@@ -13,9 +14,9 @@ import { labExecutors } from '../../learn/executors.js';
 import { clearProgress, defaultStateDir, findProgress } from '../../learn/progress.js';
 import { formatNote } from '../../learn/notes.js';
 import { makeStyle } from '../../learn/text.js';
-import { runTty, type TtyIn, type TtyOut } from '../../learn/tty.js';
+import { runTty, type TtyOut } from '../../learn/tty.js';
 import { runPlain } from '../../learn/plain.js';
-import type { CliCommand, CliContext } from '../context.js';
+import type { CliCommand, CliContext, CliInput } from '../context.js';
 import { loadLab } from '../load.js';
 import { parseVar } from '../run-options.js';
 
@@ -26,11 +27,6 @@ interface LearnFlags {
   var: Record<string, string>;
   context?: string;
   nodeImage?: string;
-}
-
-/** stdin as src/cli.ts hands it over (CliContext.stdin when it has one; the process's otherwise). */
-function stdinOf(ctx: CliContext): TtyIn & { isTTY?: boolean } {
-  return ((ctx as CliContext & { stdin?: TtyIn }).stdin ?? process.stdin) as TtyIn & { isTTY?: boolean };
 }
 
 export const learnCommand: CliCommand = {
@@ -63,7 +59,8 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   const vars = { ...lab.vars, ...flags.var };
   const cwd = dirname(labPath);
   const journal = new LearnJournal(stateDir, lab, cwd, vars);
-  const input = stdinOf(ctx);
+  // Without an input stream (a programmatic call that gave none) the session reads end of input: it saves and ends.
+  const input: CliInput = ctx.stdin ?? Readable.from([]);
   const out = ctx.stdout as TtyOut & { isTTY?: boolean };
   const providerOptions: ProviderOptions = { stateDir, reuse: true, keep: false, ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}) };
   const makeRuntime = () =>
