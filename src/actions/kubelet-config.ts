@@ -75,7 +75,7 @@ export const kubeletConfigExecutor: Executor<KubeletConfigBlock> = async (block,
       throw new Error(`the kubelet runs but /configz does not show the new values (${mismatches.join('; ')}): an unknown or misspelt field?`);
     }
     say(`configz on ${node.name} shows ${Object.keys(block.patch).join(', ')}`);
-    return outcome(started, { status: 'passed', command, output: lines.join('\n') + '\n', diff });
+    return outcome(started, { status: 'passed', command, output: lines.join('\n') + '\n' });
   } catch (e) {
     if (ctx.signal.aborted) throw e;
     const journal = await node.journal(KUBELET_UNIT, JOURNAL_LINES).catch((je) => `(journal unavailable: ${(je as Error).message})`);
@@ -87,7 +87,6 @@ export const kubeletConfigExecutor: Executor<KubeletConfigBlock> = async (block,
       output: `${lines.join('\n')}\n${message}\nlast ${JOURNAL_LINES} lines of the kubelet's journal:\n${journal}`,
       message,
       hint: `the lines above are from \`journalctl -u kubelet\` on ${node.name}; fix the kubelet-config block at ${block.pos.file}:${block.pos.line}`,
-      diff,
     });
   }
 };

@@ -11,6 +11,8 @@ export const DEFAULT_BACKUP_SUFFIX = '.kubelab.bak';
 /** How long a restarted unit must stay active (no new restart) before it counts as up. */
 const STABLE_MS = 5_000;
 const POLL_MS = 500;
+/** systemd restarts of a unit, after ours, that make it a crash loop. */
+const CRASH_LOOP_RESTARTS = 3;
 
 const WRITE_ATOMIC = `set -eu
 p=$1
@@ -123,6 +125,7 @@ export abstract class CommandNodeAccess implements NodeAccess {
     // restart, for STABLE_MS.
     let stableSince: number | undefined;
     let lastRestarts: string | undefined;
+    let firstRestarts: number | undefined;
     let state = 'unknown';
     while (Date.now() < deadline) {
       if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
@@ -130,6 +133,13 @@ export abstract class CommandNodeAccess implements NodeAccess {
       const props = parseSystemctlShow(r.stdout);
       state = `${props.ActiveState ?? '?'}/${props.SubState ?? '?'}`;
       const restarts = props.NRestarts;
+      firstRestarts ??= Number(restarts);
+      // A unit systemd keeps restarting will not come up by waiting longer.
+      if (Number(restarts) - firstRestarts >= CRASH_LOOP_RESTARTS) {
+        throw new NodeError('service-crash-loop', `${unit} on ${this.describe()} keeps crashing: systemd restarted it ${Number(restarts) - firstRestarts} times since kubelab restarted it`, {
+          hint: `look at its journal: journalctl -u ${unit} -n 50`,
+        });
+      }
       if (props.ActiveState === 'active' && (lastRestarts === undefined || restarts === lastRestarts)) {
         stableSince ??= Date.now();
         if (Date.now() - stableSince >= STABLE_MS) return;
