@@ -9,6 +9,7 @@
 #            in the background)
 #   etcd     etcd server from go.etcd.io/etcd/server/v3
 #   coredns  CoreDNS with only the plugins kubeadm's Corefile uses
+#   crictl   from sigs.k8s.io/cri-tools, the version kind's base image uses
 #   pause    build/pause/linux/pause.c from the kubernetes module, static
 #   rootfs   two debootstrap'd Debian bookworm trees: the node, and a slim base
 #            for the component images (iptables, conntrack, iproute2, jq)
@@ -170,6 +171,12 @@ main() {
   local etcd_out=$build/etcd-$etcd_version/etcd coredns_out=$build/coredns-$coredns_tag/coredns
   local etcd_key coredns_key side_pid=
   etcd_key=$(key_of "$etcd_version" "$GO_VERSION" "$here/images/etcd/main.go")
+  # crictl: the version kind's base image builds (`kind load` runs crictl in the nodes).
+  local crictl_version crictl_out crictl_key
+  crictl_version=$(sed -n 's/^ARG CRICTL_VERSION="\(.*\)"/\1/p' "$kindmod/images/base/Dockerfile")
+  [ -n "$crictl_version" ] || die "cannot read CRICTL_VERSION from kind's images/base/Dockerfile"
+  crictl_out=$build/crictl-$crictl_version/crictl
+  crictl_key=$(key_of "$crictl_version" "$GO_VERSION")
   coredns_key=$(key_of "$coredns_tag" "$GO_VERSION" "$here/images/coredns/main.go")
   (
     if stamp_ok etcd "$etcd_key" && [ -x "$etcd_out" ]; then log "[etcd] cached"; else
@@ -183,6 +190,14 @@ main() {
       go_helper_build coredns github.com/coredns/coredns "$coredns_tag" "$here/images/coredns" "$coredns_out" \
         > "$KUBELAB_CACHE/logs/coredns-build.log" 2>&1 || { tail -n 30 "$KUBELAB_CACHE/logs/coredns-build.log" >&2; exit 1; }
       stamp_set coredns "$coredns_key"; part_end coredns
+    fi
+    if stamp_ok crictl "$crictl_key" && [ -x "$crictl_out" ]; then log "[crictl] cached"; else
+      part_start crictl "go install of crictl $crictl_version"
+      GOBIN=$(dirname "$crictl_out") go install -trimpath \
+        -ldflags "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$crictl_version" \
+        "sigs.k8s.io/cri-tools/cmd/crictl@$crictl_version" \
+        > "$KUBELAB_CACHE/logs/crictl-build.log" 2>&1 || { tail -n 30 "$KUBELAB_CACHE/logs/crictl-build.log" >&2; exit 1; }
+      stamp_set crictl "$crictl_key"; part_end crictl
     fi
   ) &
   side_pid=$!
@@ -239,7 +254,7 @@ EOF
     if ! wait "$k8s_pid"; then tail -n 40 "$KUBELAB_CACHE/logs/k8s-build.log" >&2; die "Kubernetes build failed"; fi
     stamp_set k8s "$k8s_key"; part_end k8s "$(du -sh "$k8s_out/bin" | cut -f1)"
   fi
-  wait "$side_pid" || die "etcd or CoreDNS build failed"
+  wait "$side_pid" || die "the etcd, CoreDNS or crictl build failed"
 
   # The image names kubeadm itself asks for.
   local images=() img
@@ -266,7 +281,7 @@ EOF
   sandbox_ref=$(sed -n 's/^[[:space:]]*sandbox_image = "\(.*\)"/\1/p' "$kindmod/images/base/files/etc/containerd/config.toml")
   [ -n "$sandbox_ref" ] || die "cannot read sandbox_image from kind's containerd config"
 
-  node_key=$(key_of "$k8s_key" "$etcd_key" "$coredns_key" "$pause_key" "$node_rootfs_key" "$base_tag" \
+  node_key=$(key_of "$k8s_key" "$etcd_key" "$coredns_key" "$crictl_key" "$pause_key" "$node_rootfs_key" "$base_tag" \
     "$KIND_VERSION" "$0" "$here/images/node/kubelab-oom-score-adj.sh" "$here/images/podnet/podnet.sh" "$here/images/podnet/podnet.yaml" "${images[*]}")
   node_tag=kubelab/node:$K8S_VERSION-$node_key
   local podnet_ref=kubelab/podnet:$node_key
@@ -341,10 +356,12 @@ EOF
     > "$nctx/files/etc/systemd/system/containerd.service.d/10-kubelab-oom-score-adj.conf"
   mkdir -p "$nctx/bin"
   cp "$k8s_out/bin/kubeadm" "$k8s_out/bin/kubelet" "$k8s_out/bin/kubectl" "$nctx/bin/"
+  cp "$crictl_out" "$nctx/crictl"
   cat > "$nctx/Dockerfile" <<EOF
 FROM $rootfs_tag
 COPY files/ /
 COPY bin/ /usr/bin/
+COPY crictl /usr/local/bin/crictl
 RUN set -e; \
     ln -sf /usr/bin/containerd /usr/local/bin/containerd; \
     ln -sf /usr/bin/ctr /usr/local/bin/ctr; \

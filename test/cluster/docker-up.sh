@@ -27,8 +27,12 @@ lacks_sys_resource() {
   (( (16#$bnd >> 24 & 1) == 0 ))
 }
 
+# Outside the cache: dockerd keeps using it after the cache is deleted.
+wrapper_dir=/usr/local/libexec/kubelab
+
 write_runc_wrapper() {
-  local wrapper=$KUBELAB_CACHE/bin/runc-no-sys-resource real
+  local wrapper=$wrapper_dir/runc-no-sys-resource real
+  mkdir -p "$wrapper_dir"
   real=$(command -v runc) || die "runc is not installed"
   cat > "$wrapper.tmp" <<WRAPPER
 #!/bin/bash
