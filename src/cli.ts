@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './cli/commands/index.js';
-import type { CliContext, CliInput } from './cli/context.js';
+import { CLEANUP_INTERRUPT, type CliCommand, type CliContext, type CliInput, type InterruptHandling } from './cli/context.js';
 import { printError } from './cli/errors.js';
 import { listProcs } from './engine/procs.js';
 import { KubelabError } from './errors.js';
@@ -24,6 +24,8 @@ export interface CliIo {
   cwd?: string;
   /** Aborted (reason 'SIGINT'/'SIGTERM') to interrupt a run. */
   signal?: AbortSignal;
+  /** Called when a command's action starts (the signal handlers then say what that command does on an interrupt). */
+  onCommand?: (command: CliCommand) => void;
 }
 
 export function buildProgram(ctx: CliContext): Command {
@@ -64,6 +66,10 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     exitCode: 0,
   };
   const program = buildProgram(ctx);
+  program.hook('preAction', (_program, action) => {
+    const command = COMMANDS.find((c) => c.name === action.name());
+    if (command) io.onCommand?.(command);
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;
@@ -76,22 +82,25 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
 }
 
 /**
- * First SIGINT/SIGTERM: abort the run (it stops and cleans up). Second: say cleanup is running.
- * Third: leave now, without cleanup; the journal stays for `kubelab cleanup`.
+ * First SIGINT/SIGTERM: abort the command (a run stops and cleans up, learn saves) and say what it
+ * does now. The running command's InterruptHandling says which signal quits at once, without
+ * waiting (for a run: the third; its journal stays for `kubelab cleanup`).
  */
-function installSignalHandlers(controller: AbortController, stderr: NodeJS.WritableStream): () => void {
+function installSignalHandlers(controller: AbortController, stderr: NodeJS.WritableStream, handling: () => InterruptHandling): () => void {
   let count = 0;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     count++;
-    if (count === 1) {
-      controller.abort(signal);
-      stderr.write(`\nkubelab: ${signal}: stopping the lab and cleaning up…\n`);
-    } else if (count === 2) {
-      stderr.write(`kubelab: cleanup in progress, press Ctrl-C again to force quit (cleanup would not finish)\n`);
-    } else {
-      stderr.write('kubelab: quitting without finishing cleanup. What the lab changed is still in place; run `kubelab cleanup` to undo it.\n');
+    const h = handling();
+    if (count >= h.quitAt) {
+      if (h.quit) stderr.write(`${count === 1 ? '\n' : ''}kubelab: ${count === 1 ? `${signal}: ` : ''}${h.quit}\n`);
       killChildProcessGroups();
       process.exit(signal === 'SIGTERM' ? 143 : 130);
+    }
+    if (count === 1) {
+      controller.abort(signal);
+      stderr.write(`\nkubelab: ${signal}: ${h.first}\n`);
+    } else if (h.second) {
+      stderr.write(`kubelab: ${h.second}\n`);
     }
   };
   const onInt = () => onSignal('SIGINT');
@@ -128,8 +137,13 @@ function killChildProcessGroups(): void {
 
 async function main(): Promise<void> {
   const controller = new AbortController();
-  const uninstall = installSignalHandlers(controller, process.stderr);
-  const code = await runCli(process.argv.slice(2), { stdin: process.stdin, signal: controller.signal });
+  let interrupt = CLEANUP_INTERRUPT;
+  const uninstall = installSignalHandlers(controller, process.stderr, () => interrupt);
+  const code = await runCli(process.argv.slice(2), {
+    stdin: process.stdin,
+    signal: controller.signal,
+    onCommand: (command) => (interrupt = command.interrupt ?? CLEANUP_INTERRUPT),
+  });
   uninstall();
   process.exitCode = code;
   // Do not hang on a forgotten handle (a child process, a socket): give output time to flush.

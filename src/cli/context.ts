@@ -31,10 +31,40 @@ export interface CliContext {
   exitCode: number;
 }
 
+/**
+ * What Ctrl-C (SIGINT) or SIGTERM does while a command runs. src/cli.ts aborts ctx.signal on the
+ * first one and says `first` on stderr; the `quitAt`-th one quits at once (children killed, exit
+ * 130/143) after saying `quit`. A command whose work is quick or harmless to cut short quits at
+ * the first.
+ */
+export interface InterruptHandling {
+  /** Said after the first signal when that does not quit: what the command does now. */
+  first: string;
+  /** Said after the second signal when that does not quit yet either. */
+  second?: string;
+  /** Said when quitting at once ('' for nothing): what is left undone. */
+  quit: string;
+  /** Which signal quits at once: 1 (the first), 2 or 3. */
+  quitAt: 1 | 2 | 3;
+}
+
+/** Commands that change a cluster and clean up (run, update): the first signal stops and cleans up. */
+export const CLEANUP_INTERRUPT: InterruptHandling = {
+  first: 'stopping the lab and cleaning up…',
+  second: 'cleanup in progress, press Ctrl-C again to force quit (cleanup would not finish)',
+  quit: 'quitting without finishing cleanup. What the lab changed is still in place; run `kubelab cleanup` to undo it.',
+  quitAt: 3,
+};
+
+/** Commands that only read (lint, list, report, doctor): an interrupt quits at once. */
+export const QUIT_INTERRUPT: InterruptHandling = { first: '', quit: '', quitAt: 1 };
+
 /** A CLI command: one module each under src/cli/commands/, registered from commands/index.ts. */
 export interface CliCommand {
   readonly name: string;
   register(program: Command, ctx: CliContext): void;
+  /** How it handles an interrupt; default CLEANUP_INTERRUPT. */
+  readonly interrupt?: InterruptHandling;
 }
 
 /** The worse of two exit codes: interrupted (130/143) > lab/usage error (2) > failed (1) > passed (0). */

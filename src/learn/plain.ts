@@ -64,7 +64,7 @@ export async function runPlain(session: LearnSession, io: { input: NodeJS.Readab
           const index = arg ? Number(arg) - 1 : undefined;
           const block = session.blocks[index ?? session.blockIndex];
           if (block?.kind === 'sh') say(style.dim(`$ ${block.command.split('\n')[0]}`));
-          const note = await session.run({ index, onOutput: (_s, chunk) => output.write(chunk) });
+          const note = await session.run({ index, onOutput: (_s, chunk) => output.write(chunk), signal: io.signal });
           sayNote(note);
           break;
         }
@@ -74,7 +74,7 @@ export async function runPlain(session: LearnSession, io: { input: NodeJS.Readab
           break;
         case 'c':
         case 'check':
-          sayNote(await session.check(readPasted));
+          sayNote(await session.check(readPasted, { signal: io.signal }));
           break;
         case 'h':
         case 'hint':

@@ -1,6 +1,7 @@
 // `kubelab learn` without a terminal: line commands on stdin, plain text out (real bash).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,6 +83,40 @@ describe('kubelab learn, plain mode', () => {
     expect(out).toContain('Saved: step 3 of 3');
     expect(code).toBe(0);
   });
+
+  it('Ctrl-C (SIGINT) stops the running block, says learn saves without cleanup, keeps the place, exits 130', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubelab-learn-plain-'));
+    const marker = join(dir, 'cleanup-ran');
+    const env = { ...process.env, NO_COLOR: '1', KUBELAB_STATE_DIR: join(dir, 'state') };
+    const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli.js'), 'learn', 'test/fixtures/learn/interrupt.md', '--var', `MARKER=${marker}`], { cwd: ROOT, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += String(c)));
+    child.stderr.on('data', (c) => (stderr += String(c)));
+    const closed = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    const waitFor = async (text: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!stdout.includes(text)) {
+        if (Date.now() > deadline) throw new Error(`no "${text}" in:\n${stdout}\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await once(child.stdout, 'data');
+    child.stdin.write('goto 2\nrun\n');
+    await waitFor('$ sleep 60');
+    const interrupted = Date.now();
+    child.kill('SIGINT');
+    const code = await closed;
+    expect(Date.now() - interrupted).toBeLessThan(10_000);
+    expect(stderr).toContain('kubelab: SIGINT: leaving the lab; your place is saved and nothing is cleaned up');
+    expect(stderr).not.toContain('cleaning up');
+    expect(stdout).toContain('Interrupted: saved at step 2;');
+    expect(code).toBe(130);
+    expect(existsSync(marker)).toBe(false);
+
+    const again = await learn(['test/fixtures/learn/interrupt.md', '--var', `MARKER=${marker}`], 'quit\nn\n', env);
+    expect(again.out).toContain('Welcome back: resuming at step 2 of 2');
+  }, 60_000);
 
   it('refuses a missing lab file with exit 2', async () => {
     const r = await runCli(['learn', 'test/fixtures/learn/does-not-exist.md'], { stdout: new Writable({ write: (_c, _e, cb) => cb() }), stderr: new Writable({ write: (_c, _e, cb) => cb() }) });

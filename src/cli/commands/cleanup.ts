@@ -8,6 +8,11 @@ import type { CliCommand, CliContext } from '../context.js';
 
 export const cleanupCommand: CliCommand = {
   name: 'cleanup',
+  interrupt: {
+    first: 'cleanup in progress, press Ctrl-C again to quit (cleanup would not finish)',
+    quit: 'quitting without finishing cleanup; `kubelab cleanup` again finishes it.',
+    quitAt: 2,
+  },
   register(program: Command, ctx: CliContext) {
     program
       .command('cleanup')

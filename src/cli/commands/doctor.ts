@@ -3,10 +3,11 @@
 import type { Command } from 'commander';
 import { formatDoctor, runDoctor } from '../../doctor.js';
 import { painter } from '../../report/color.js';
-import type { CliCommand, CliContext } from '../context.js';
+import { type CliCommand, type CliContext, QUIT_INTERRUPT } from '../context.js';
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
+  interrupt: QUIT_INTERRUPT,
   register(program: Command, ctx: CliContext) {
     program
       .command('doctor')

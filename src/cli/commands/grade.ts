@@ -35,6 +35,12 @@ const positiveInt = (name: string) => (v: string) => {
 
 export const gradeCommand: CliCommand = {
   name: 'grade',
+  // Grading only reads learners' clusters: nothing to clean up, the rest are marked not graded.
+  interrupt: {
+    first: 'stopping; learners not graded yet get an error row (their clusters are never changed)…',
+    quit: 'quitting now; no gradebook was written.',
+    quitAt: 2,
+  },
   register(program: Command, ctx: CliContext) {
     program
       .command('grade')

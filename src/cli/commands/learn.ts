@@ -31,6 +31,12 @@ interface LearnFlags {
 
 export const learnCommand: CliCommand = {
   name: 'learn',
+  // Learning is not a run: an interrupt saves the learner's place and leaves what the lab changed.
+  interrupt: {
+    first: 'leaving the lab; your place is saved and nothing is cleaned up…',
+    quit: 'quitting now. What the lab changed is still in place; `kubelab cleanup` undoes it.',
+    quitAt: 2,
+  },
   register(program: Command, ctx: CliContext) {
     program
       .command('learn')

@@ -4,11 +4,12 @@ import type { Diagnostic } from '../../lab/model.js';
 import { lintLab } from '../../lab/parse.js';
 import { painter } from '../../report/color.js';
 import { plural } from '../../report/format.js';
-import type { CliCommand, CliContext } from '../context.js';
+import { type CliCommand, type CliContext, QUIT_INTERRUPT } from '../context.js';
 import { readLabSource } from '../load.js';
 
 export const lintCommand: CliCommand = {
   name: 'lint',
+  interrupt: QUIT_INTERRUPT,
   register(program: Command, ctx: CliContext) {
     program
       .command('lint')

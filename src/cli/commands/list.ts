@@ -4,11 +4,12 @@ import type { Block, Lab } from '../../lab/model.js';
 import { painter } from '../../report/color.js';
 import { describeBlock } from '../../report/describe.js';
 import { oneLine } from '../../report/format.js';
-import type { CliCommand, CliContext } from '../context.js';
+import { type CliCommand, type CliContext, QUIT_INTERRUPT } from '../context.js';
 import { loadLabs } from './run.js';
 
 export const listCommand: CliCommand = {
   name: 'list',
+  interrupt: QUIT_INTERRUPT,
   register(program: Command, ctx: CliContext) {
     program
       .command('list')

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { RunReport } from '../../engine/types.js';
 import { writeRunReportHtml } from '../../html/write.js';
-import type { CliCommand, CliContext } from '../context.js';
+import { type CliCommand, type CliContext, QUIT_INTERRUPT } from '../context.js';
 
 export async function readRunReport(file: string): Promise<RunReport> {
   let text: string;
@@ -30,6 +30,7 @@ export async function readRunReport(file: string): Promise<RunReport> {
 
 export const reportCommand: CliCommand = {
   name: 'report',
+  interrupt: QUIT_INTERRUPT,
   register(program: Command, ctx: CliContext) {
     program
       .command('report')
