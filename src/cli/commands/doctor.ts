@@ -1,7 +1,6 @@
 // `kubelab doctor`: check docker (client and daemon), kind, kubectl and jq. Exit 0 when all are
 // there, 2 otherwise.
 import type { Command } from 'commander';
-import { formatDoctor, runDoctor } from '../../doctor.js';
 import { painter } from '../../report/color.js';
 import { type CliCommand, type CliContext, QUIT_INTERRUPT } from '../context.js';
 
@@ -15,6 +14,7 @@ export const doctorCommand: CliCommand = {
       .description('Check docker (client and daemon), kind, kubectl and jq: the version found, or how to install what is missing. Exit 0 when everything is there, 2 otherwise.')
       .option('--json', 'print the checks as JSON')
       .action(async (flags: { json?: boolean }) => {
+        const { formatDoctor, runDoctor } = await import('../../doctor.js');
         const report = await runDoctor({ env: ctx.env });
         if (flags.json) ctx.stdout.write(JSON.stringify(report, null, 2) + '\n');
         else ctx.stdout.write(formatDoctor(report, painter(ctx.color)));

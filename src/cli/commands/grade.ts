@@ -5,12 +5,8 @@ import { InvalidArgumentError } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { openShell } from '../../engine/shell.js';
-import { gradeLab } from '../../grade/grade.js';
 import { learnersFromContexts, parseRoster } from '../../grade/roster.js';
-import { writeGradebook } from '../../grade/output.js';
 import type { Learner, LearnerGrade } from '../../grade/model.js';
-import { labExecutors } from '../../learn/executors.js';
 import { painter } from '../../report/color.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { loadLab } from '../load.js';
@@ -94,6 +90,14 @@ export async function grade(file: string, flags: GradeFlags, ctx: CliContext): P
     g.status === 'error'
       ? `${paint('red', '✗')} ${g.learner}: ${paint('red', g.error?.message ?? 'error')}${g.error?.hint ? `\n    hint: ${g.error.hint}` : ''}\n`
       : `${g.earned === g.possible ? paint('green', '✓') : paint('yellow', '•')} ${g.learner}: ${g.earned}/${g.possible}${g.steps.flatMap((s) => s.checks).filter((c) => c.status !== 'passed').map((c) => `\n    ${paint('red', '✗')} ${c.name ?? c.id}: ${c.explanation[0] ?? c.message ?? c.status}`).join('')}\n`;
+  // Loaded here, not at the top: grading pulls in the engine and the Kubernetes client, which
+  // would slow down `--help`, `lint` and `list`.
+  const [{ openShell }, { gradeLab }, { writeGradebook }, { labExecutors }] = await Promise.all([
+    import('../../engine/shell.js'),
+    import('../../grade/grade.js'),
+    import('../../grade/output.js'),
+    import('../../learn/executors.js'),
+  ]);
   ctx.stdout.write(`Grading ${learners.length} learner${learners.length === 1 ? '' : 's'} on ${lab.title} (${flags.parallel} at a time)…\n`);
   const gb = await gradeLab(lab, {
     learners,

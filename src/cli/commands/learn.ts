@@ -3,19 +3,8 @@
 import type { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { openShell } from '../../engine/shell.js';
-import { finishJournal } from '../../engine/finish.js';
-import { getProvider } from '../../cluster/index.js';
 import type { ProviderOptions } from '../../cluster/types.js';
-import { EngineRuntime } from '../../learn/runtime.js';
-import { LearnJournal } from '../../learn/journal.js';
-import { LearnSession } from '../../learn/session.js';
-import { labExecutors } from '../../learn/executors.js';
-import { clearProgress, defaultStateDir, findProgress } from '../../learn/progress.js';
-import { formatNote } from '../../learn/notes.js';
-import { makeStyle } from '../../learn/text.js';
-import { runTty, type TtyOut } from '../../learn/tty.js';
-import { runPlain } from '../../learn/plain.js';
+import type { TtyOut } from '../../learn/tty.js';
 import type { CliCommand, CliContext, CliInput } from '../context.js';
 import { loadLab } from '../load.js';
 import { parseVar } from '../run-options.js';
@@ -59,6 +48,22 @@ export const learnCommand: CliCommand = {
 
 export async function learn(file: string, flags: LearnFlags, ctx: CliContext): Promise<number> {
   const lab = await loadLab(file, ctx.cwd);
+  // Loaded here, not at the top: the engine and the cluster providers pull in the Kubernetes
+  // client, which would slow down `--help`, `lint` and `list`.
+  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { labExecutors }, { clearProgress, defaultStateDir, findProgress }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
+    import('../../engine/shell.js'),
+    import('../../engine/finish.js'),
+    import('../../cluster/index.js'),
+    import('../../learn/runtime.js'),
+    import('../../learn/journal.js'),
+    import('../../learn/session.js'),
+    import('../../learn/executors.js'),
+    import('../../learn/progress.js'),
+    import('../../learn/notes.js'),
+    import('../../learn/text.js'),
+    import('../../learn/tty.js'),
+    import('../../learn/plain.js'),
+  ]);
   const labPath = resolve(ctx.cwd, file);
   const stateDir = flags.stateDir ? resolve(ctx.cwd, flags.stateDir) : defaultStateDir(ctx.env);
   const style = makeStyle(ctx.color);

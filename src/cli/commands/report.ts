@@ -5,7 +5,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { RunReport } from '../../engine/types.js';
-import { writeRunReportHtml } from '../../html/write.js';
 import { type CliCommand, type CliContext, QUIT_INTERRUPT } from '../context.js';
 
 export async function readRunReport(file: string): Promise<RunReport> {
@@ -40,6 +39,7 @@ export const reportCommand: CliCommand = {
       .requiredOption('--html <dir>', 'directory to write index.html into')
       .action(async (file: string, flags: { html: string }) => {
         const report = await readRunReport(resolve(ctx.cwd, file));
+        const { writeRunReportHtml } = await import('../../html/write.js');
         const index = await writeRunReportHtml(resolve(ctx.cwd, flags.html), report);
         ctx.stdout.write(`wrote ${index}\n`);
         ctx.exitCode = 0;
