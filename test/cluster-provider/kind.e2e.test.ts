@@ -105,6 +105,16 @@ describe.skipIf(!ready)('kind provider and Kubernetes actions on a real cluster'
     expect(cluster.kubeconfigPath.startsWith(stateDir)).toBe(true);
   });
 
+  it('refuses to take over a running cluster of the same name without reuse, and reuses it with reuse', async () => {
+    const before = undos.length;
+    const err = await getProvider('kind').setup(lab, { stateDir }, ctx().registerUndo).catch((e) => e);
+    expect(err.code).toBe('cluster-exists');
+    expect(err.hint).toContain('--reuse');
+    const again = await getProvider('kind').setup(lab, { stateDir, reuse: true }, ctx().registerUndo);
+    expect(again?.name).toBe(NAME);
+    expect(undos.length).toBe(before);
+  });
+
   it('resolves node aliases to kind node names', async () => {
     expect(await cluster.nodeNames()).toEqual([`${NAME}-control-plane`, `${NAME}-worker`, `${NAME}-worker2`]);
     expect((await cluster.node('worker-0')).name).toBe(`${NAME}-worker`);

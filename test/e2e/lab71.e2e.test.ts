@@ -157,6 +157,7 @@ describe.skipIf(!imageReady || !existsSync(cli))('labs/71 end to end', () => {
     expect(block.message).toMatch(/did not come back.*the previous config was restored and the kubelet restarted/);
     expect(block.output).toMatch(/last 20 lines of the kubelet's journal/);
     expect(block.output).toMatch(/kubelet\[\d+\]/);
+    expect(block.output).toMatch(/imageGCHighThresholdPercent .*200 must be between 0 and 100/);
     expect(r.stdout + r.stderr).toMatch(/did not come back/);
     expect(kubeletConfigSha()).toBe(before);
     expect(backupExists()).toBe(false);
