@@ -17,7 +17,8 @@ ${b.diff ? html`<div class="label">Diff (expected → actual)</div>${diffBlock(b
 </section>`;
 }
 
-export function renderRunReport(r: RunReport): string {
+/** One run's page. `back`: a link to an index page (when the run is one of several). */
+export function renderRunReport(r: RunReport, opts: { back?: { href: string; label: string } } = {}): string {
   const t0 = Date.parse(r.startedAt);
   const total = Math.max(1, r.durationMs);
   // Steps run one after another: lay them out by cumulative duration when timestamps are absent.
@@ -27,7 +28,8 @@ export function renderRunReport(r: RunReport): string {
     offset += s.durationMs;
     return { s, left: Math.min(100, left), width: Math.max(0.2, Math.min(100 - left, (s.durationMs / total) * 100)) };
   });
-  const body = html`<h1>${r.lab.title} <span class="badge ${r.status}">${r.status}</span></h1>
+  const body = html`${opts.back ? html`<p><a href="${opts.back.href}">← ${opts.back.label}</a></p>
+` : ''}<h1>${r.lab.title} <span class="badge ${r.status}">${r.status}</span></h1>
 <p class="meta"><span>${r.lab.file}</span><span>run ${r.runId}</span><span>${Number.isNaN(t0) ? r.startedAt : new Date(t0).toISOString()}</span><span>${formatDuration(r.durationMs)}</span><span>kubelab ${r.kubelab}</span></p>
 <div class="summary">
   <div><b>${r.summary.steps}</b>steps</div><div><b>${r.summary.passed}</b>passed</div><div><b>${r.summary.failed}</b>failed</div><div><b>${r.summary.skipped}</b>skipped</div><div><b>${r.summary.errors}</b>errors</div><div><b>${r.summary.cleanupFailures}</b>cleanup failures</div>${r.summary.points ? html`<div><b>${r.summary.points.earned} / ${r.summary.points.possible}</b>points</div>` : ''}

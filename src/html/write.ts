@@ -5,6 +5,7 @@ import type { Gradebook } from '../grade/model.js';
 import type { RunReport } from '../engine/types.js';
 import { learnerPageName, renderGradebookIndex, renderLearnerPage } from './gradebook.js';
 import { renderRunReport } from './run.js';
+import { renderRunsIndex, runPageName } from './runs.js';
 
 /** index.html plus learners/<NNN-name>.html. Returns the index path. */
 export async function writeGradebookHtml(dir: string, gb: Gradebook): Promise<string> {
@@ -15,9 +16,22 @@ export async function writeGradebookHtml(dir: string, gb: Gradebook): Promise<st
   return index;
 }
 
-export async function writeRunReportHtml(dir: string, report: RunReport): Promise<string> {
+/**
+ * One run: index.html is its page. Several (the array `kubelab run --json` writes for several
+ * labs): index.html lists them, labs/<NNN-id>.html is each one's page. Returns the index path.
+ */
+export async function writeRunReportHtml(dir: string, report: RunReport | readonly RunReport[]): Promise<string> {
   await mkdir(dir, { recursive: true });
   const index = join(dir, 'index.html');
-  await writeFile(index, renderRunReport(report));
+  if (!isRunList(report)) {
+    await writeFile(index, renderRunReport(report));
+    return index;
+  }
+  await mkdir(join(dir, 'labs'), { recursive: true });
+  const back = { href: '../index.html', label: 'All lab runs' };
+  await Promise.all(report.map((r, i) => writeFile(join(dir, 'labs', runPageName(r, i)), renderRunReport(r, { back }))));
+  await writeFile(index, renderRunsIndex(report));
   return index;
 }
+
+const isRunList = (r: RunReport | readonly RunReport[]): r is readonly RunReport[] => Array.isArray(r);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, html, pageName, raw } from '../../src/html/escape.js';
 import { learnerPageName, renderGradebookIndex, renderLearnerPage } from '../../src/html/gradebook.js';
 import { renderRunReport } from '../../src/html/run.js';
+import { renderRunsIndex, runPageName } from '../../src/html/runs.js';
 import { gradesCsv } from '../../src/grade/output.js';
 import { sampleGradebook, sampleRunReport } from './sample.js';
 
@@ -61,5 +62,24 @@ describe('run report page', () => {
     ]);
     expect(page).toContain('Error from server (NotFound): &lt;x&gt;');
     expect(page).toContain('delete Namespace team');
+  });
+});
+
+describe('several runs', () => {
+  it('index: a row per run linking its page, escaped titles, counts of passed and not passed', () => {
+    const failed = sampleRunReport();
+    const passed = { ...sampleRunReport(), status: 'passed' as const, lab: { file: 'labs/ok.md', title: 'OK <lab>', id: 'ok' } };
+    const index = renderRunsIndex([passed, failed]);
+    const links = [...index.matchAll(/<a href="(labs\/[^"]+)">/g)].map((m) => m[1]);
+    expect(links).toEqual([`labs/${runPageName(passed, 0)}`, `labs/${runPageName(failed, 1)}`]);
+    expect(runPageName(passed, 0)).toBe('001-ok.html');
+    expect(index).toContain('OK &lt;lab&gt;');
+    expect(index).not.toContain('OK <lab>');
+    expect(index).toMatch(/<b>1<\/b>passed[\s\S]*<b>1<\/b>not passed/);
+  });
+
+  it('a run page links back to the index only when asked', () => {
+    expect(renderRunReport(sampleRunReport())).not.toContain('index.html');
+    expect(renderRunReport(sampleRunReport(), { back: { href: '../index.html', label: 'All lab runs' } })).toContain('<a href="../index.html">← All lab runs</a>');
   });
 });

@@ -7,7 +7,11 @@ import { UsageError } from '../../errors.js';
 import type { RunReport } from '../../engine/types.js';
 import { type CliCommand, type CliContext, QUIT_INTERRUPT } from '../context.js';
 
-export async function readRunReport(file: string): Promise<RunReport> {
+/**
+ * Read what `kubelab run --json FILE` wrote: one RunReport (one lab) or an array of them (several
+ * labs). Anything else is a UsageError saying what is wrong with which entry.
+ */
+export async function readRunReport(file: string): Promise<RunReport | RunReport[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -20,9 +24,15 @@ export async function readRunReport(file: string): Promise<RunReport> {
   } catch (e) {
     throw new UsageError('report-not-json', `${file} is not JSON: ${(e as Error).message}`, { hint: 'give the file `kubelab run --json FILE` wrote' });
   }
+  if (!Array.isArray(data)) return asRunReport(data, file);
+  if (data.length === 0) throw new UsageError('report-schema', `${file} holds no run reports (an empty array)`, { hint: 'give the file `kubelab run --json FILE` wrote' });
+  return data.map((entry, i) => asRunReport(entry, `${file}[${i}]`));
+}
+
+function asRunReport(data: unknown, where: string): RunReport {
   const r = data as Partial<RunReport>;
   if (!r || typeof r !== 'object' || r.schemaVersion !== 1 || !Array.isArray(r.steps) || !r.lab) {
-    throw new UsageError('report-schema', `${file} is not a kubelab run report (schemaVersion 1)`, { hint: 'give the file `kubelab run --json FILE` wrote (docs/report-schema.md)' });
+    throw new UsageError('report-schema', `${where} is not a kubelab run report (schemaVersion 1)`, { hint: 'give the file `kubelab run --json FILE` wrote (docs/report-schema.md)' });
   }
   return { cleanup: [], ...r } as RunReport;
 }
@@ -34,14 +44,14 @@ export const reportCommand: CliCommand = {
     program
       .command('report')
       .summary('render a run\'s JSON report as HTML')
-      .description('Render the JSON report of a run (`kubelab run LAB.md --json RUN.json`) as a static HTML page: summary, a timeline of the steps, each block\'s output and diff, and cleanup.')
+      .description('Render the JSON report of a run (`kubelab run LAB.md --json RUN.json`) as a static HTML page: summary, a timeline of the steps, each block\'s output and diff, and cleanup. A report of several labs (an array) gets an index page and a page per lab.')
       .argument('<run-json>', 'a JSON run report')
       .requiredOption('--html <dir>', 'directory to write index.html into')
       .action(async (file: string, flags: { html: string }) => {
         const report = await readRunReport(resolve(ctx.cwd, file));
         const { writeRunReportHtml } = await import('../../html/write.js');
         const index = await writeRunReportHtml(resolve(ctx.cwd, flags.html), report);
-        ctx.stdout.write(`wrote ${index}\n`);
+        ctx.stdout.write(Array.isArray(report) ? `wrote ${index} and ${report.length} lab pages in ${resolve(ctx.cwd, flags.html, 'labs')}\n` : `wrote ${index}\n`);
         ctx.exitCode = 0;
       });
   },

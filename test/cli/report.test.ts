@@ -1,0 +1,76 @@
+// `kubelab report RUN.json --html DIR` on what `kubelab run --json` really writes (one lab: an
+// object; several: an array), and its refusals of files that are not run reports.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { FIXTURES, ROOT } from './built-cli.js';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'kubelab-report-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function kubelab(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: new Writable({ write: (c, _e, cb) => ((stdout += String(c)), cb()) }),
+    stderr: new Writable({ write: (c, _e, cb) => ((stderr += String(c)), cb()) }),
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', KUBELAB_STATE_DIR: join(tmp, 'state') },
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('kubelab report, several labs', () => {
+  it('renders the array `run --json` writes for several labs: an index and a page per lab', async () => {
+    const json = join(tmp, 'two.json');
+    const run = await kubelab(['run', `${FIXTURES}/pass.md`, `${FIXTURES}/fail.md`, '--var', `MARKER=${join(tmp, 'marker')}`, '--json', json, '--reporter', 'silent']);
+    expect(run.code).toBe(1);
+    expect(Array.isArray(JSON.parse(readFileSync(json, 'utf8')))).toBe(true);
+
+    const out = join(tmp, 'html-two');
+    const r = await kubelab(['report', json, '--html', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`wrote ${join(out, 'index.html')} and 2 lab pages`);
+    const pages = readdirSync(join(out, 'labs')).sort();
+    expect(pages).toEqual(['001-cli-pass.html', '002-cli-fail.html']);
+
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    const rows = [...index.matchAll(/<tr data-lab="([^"]+)"><td><a href="([^"]+)">[^<]*<\/a>.*?<span class="badge (\w+)">/g)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows).toEqual([
+      ['cli-pass', 'labs/001-cli-pass.html', 'passed'],
+      ['cli-fail', 'labs/002-cli-fail.html', 'failed'],
+    ]);
+    const failPage = readFileSync(join(out, 'labs', '002-cli-fail.html'), 'utf8');
+    expect(failPage).toContain('<a href="../index.html">← All lab runs</a>');
+    expect(failPage).toContain('Failing lab');
+    expect(failPage).toContain(`${FIXTURES}/fail.md:17`);
+  });
+
+  it('renders one lab (an object) as a single page, as before', async () => {
+    const json = join(tmp, 'one.json');
+    await kubelab(['run', `${FIXTURES}/pass.md`, '--var', `MARKER=${join(tmp, 'marker')}`, '--json', json, '--reporter', 'silent']);
+    const out = join(tmp, 'html-one');
+    const r = await kubelab(['report', json, '--html', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`wrote ${join(out, 'index.html')}\n`);
+    expect(existsSync(join(out, 'labs'))).toBe(false);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('Passing lab');
+  });
+
+  it('names the entry of an array that is not a run report', async () => {
+    const json = join(tmp, 'mixed.json');
+    const one = readFileSync(join(tmp, 'one.json'), 'utf8');
+    writeFileSync(json, `[${one}, {"hello": 1}]`);
+    const r = await kubelab(['report', json, '--html', join(tmp, 'html-mixed')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${json}[1] is not a kubelab run report`);
+  });
+});
