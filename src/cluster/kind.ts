@@ -115,8 +115,29 @@ export async function deleteKindCluster(name: string, kubeconfig?: string, signa
   const tools = toolEnv();
   // --kubeconfig: kind removes the cluster's entries from that file, never from ~/.kube/config.
   const args = ['delete', 'cluster', '--name', name, ...(kubeconfig ? ['--kubeconfig', kubeconfig] : [])];
-  const r = await runKind(tools.kind, args, { signal });
-  if (r.exitCode !== 0) throw kindFailed(`kind ${args.join(' ')}`, r.stderr);
+  // An interrupted `kind create` may leave a `docker run` that creates a node container just
+  // after kind exited: watch a few seconds more and delete again what shows up.
+  const deleteOnce = async () => {
+    const r = await runKind(tools.kind, args, { signal });
+    if (r.exitCode !== 0) throw kindFailed(`kind ${args.join(' ')}`, r.stderr);
+  };
+  await deleteOnce();
+  for (const quietUntil = Date.now() + 3_000; Date.now() < quietUntil; ) {
+    await new Promise((r) => setTimeout(r, 1000));
+    if ((await kindNodeContainers(name, tools.docker)).length) await deleteOnce();
+  }
+  const left = await kindNodeContainers(name, tools.docker);
+  if (left.length) {
+    throw new EnvironmentError('cluster-not-deleted', `kind cluster ${name} still has containers after deleting it: ${left.join(', ')}`, {
+      hint: `remove them: docker rm -f ${left.join(' ')}`,
+    });
+  }
+}
+
+/** Containers (running or not) of a kind cluster, by kind's label. */
+export async function kindNodeContainers(name: string, docker = toolEnv().docker): Promise<string[]> {
+  const r = await runProcess([docker, 'ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}'], { timeoutMs: 30_000 });
+  return r.exitCode === 0 ? r.stdout.toString().split('\n').map((l) => l.trim()).filter(Boolean) : [];
 }
 
 interface KindResult {
@@ -128,7 +149,12 @@ interface KindResult {
 /** Runs kind, passing each line of its (stderr) progress to onLine. */
 export function runKind(kind: string, args: string[], opts: { signal?: AbortSignal; onLine?: (line: string) => void } = {}): Promise<KindResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(kind, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal, killSignal: 'SIGTERM' });
+    // On abort kind gets SIGTERM, and this settles only once kind has exited: a cleanup that
+    // deletes the cluster must not race the create that is still running.
+    const child = spawn(kind, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const onAbort = () => child.kill('SIGTERM');
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
     let stdout = '';
     let stderr = '';
     let pending = '';
@@ -152,7 +178,11 @@ export function runKind(kind: string, args: string[], opts: { signal?: AbortSign
         }));
       } else reject(e);
     });
-    child.on('close', (code) => resolvePromise({ exitCode: code ?? 1, stdout, stderr }));
+    child.on('close', (code) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (opts.signal?.aborted) reject(opts.signal.reason instanceof Error ? opts.signal.reason : new Error(`kind ${args[0]} interrupted`));
+      else resolvePromise({ exitCode: code ?? 1, stdout, stderr });
+    });
   });
 }
 
