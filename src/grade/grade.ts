@@ -8,7 +8,9 @@ import type { Block, Lab, Step } from '../lab/model.js';
 import type { BlockResult, ExecContext, Executors, Shell } from '../engine/types.js';
 import { KubelabError, LabError, formatPos } from '../errors.js';
 import { KubeClusterHandle } from '../cluster/handle.js';
+import { openShell } from '../engine/shell.js';
 import { explainMismatch } from '../learn/explain.js';
+import { labExecutors } from '../learn/executors.js';
 import { VERSION } from '../version.js';
 import type { GradedCheck, GradedStep, Gradebook, GradebookStep, Learner, LearnerGrade } from './model.js';
 import { defaultKubeconfig, type Impersonation, readContext, writePrivateKubeconfig } from './kubeconfig.js';
@@ -26,13 +28,17 @@ export interface GradeOptions {
   checkReachable?: boolean;
   /** Milliseconds for that check (default 5000). */
   reachTimeoutMs?: number;
-  openShell: OpenShell;
-  executors: Executors;
+  /** Opens each learner's shell (default: the engine's bash session). */
+  openShell?: OpenShell;
+  /** Runs the checks (default: the engine's executors). */
+  executors?: Executors;
   signal?: AbortSignal;
   /** Called as each learner's grade is done (progress lines). */
   onLearner?: (grade: LearnerGrade) => void;
   env?: NodeJS.ProcessEnv;
 }
+
+const defaultExecutors = labExecutors();
 
 const MUTATING: ReadonlySet<Block['kind']> = new Set(['apply', 'kubelet-config']);
 
@@ -120,7 +126,7 @@ async function gradeLearner(lab: Lab, plan: { step: Step; checks: Block[] }[], l
     await writePrivateKubeconfig(kubeconfig, context, privateKubeconfig, opts.as);
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.env ?? process.env)) if (v !== undefined) env[k] = v;
-    shell = await opts.openShell({
+    shell = await (opts.openShell ?? openShell)({
       cwd: dirname(resolve(lab.file)),
       env: { ...env, ...lab.vars, KUBECONFIG: privateKubeconfig, KUBELAB_LEARNER: learner.name, KUBELAB_CONTEXT: context },
     });
@@ -166,7 +172,7 @@ async function runCheck(lab: Lab, step: Step, block: Block, shell: Shell, cluste
   const started = Date.now();
   let result: BlockResult;
   try {
-    const executor = opts.executors[block.kind] as (b: Block, c: ExecContext) => ReturnType<Executors['sh']>;
+    const executor = (opts.executors ?? defaultExecutors)[block.kind] as (b: Block, c: ExecContext) => ReturnType<Executors['sh']>;
     let outcome = await executor(block, ctx);
     let attempts = outcome.attempts ?? 1;
     // `retry=MS`: a check may wait for the cluster to settle (re-run while it fails), unless the
