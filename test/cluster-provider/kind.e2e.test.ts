@@ -115,6 +115,22 @@ describe.skipIf(!ready)('kind provider and Kubernetes actions on a real cluster'
     expect(undos.length).toBe(before);
   });
 
+  it('the existing provider on the same cluster finds the kind node containers and uses docker exec', async () => {
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = cluster.kubeconfigPath;
+    try {
+      const existing = (await getProvider('existing').setup({ ...lab, cluster: { provider: 'existing' } }, { stateDir }, ctx().registerUndo))!;
+      expect(existing.context).toBe(`kind-${NAME}`);
+      expect(existing.kubeconfigPath).not.toBe(cluster.kubeconfigPath);
+      const worker = await existing.node('worker');
+      expect(worker.ref).toEqual({ transport: 'docker', container: `${NAME}-worker` });
+      expect((await worker.exec(['cat', '/etc/hostname'])).stdout.trim()).toBe(`${NAME}-worker`);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
+  });
+
   it('resolves node aliases to kind node names', async () => {
     expect(await cluster.nodeNames()).toEqual([`${NAME}-control-plane`, `${NAME}-worker`, `${NAME}-worker2`]);
     expect((await cluster.node('worker-0')).name).toBe(`${NAME}-worker`);
