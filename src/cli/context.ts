@@ -72,3 +72,9 @@ export function worstExitCode(a: number, b: number): number {
   const rank = (c: number) => (c === 130 || c === 143 ? 4 : c === 2 ? 3 : c === 0 ? 0 : c === 1 ? 1 : 2);
   return rank(b) > rank(a) ? b : a;
 }
+
+/** Why a file could not be read or written, in words. */
+export function fileErrorReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'ENOTDIR' ? 'a part of the path is a file, not a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EEXIST' ? 'a file of that name exists' : (e as Error).message;
+}

@@ -11,14 +11,36 @@ function expandPath(p: string, baseDir: string): string {
   return isAbsolute(p) ? p : resolve(baseDir, p);
 }
 
-/** Split CSV text into rows (RFC 4180: quoted fields, doubled quotes, CRLF). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
+/** A CSV syntax error at a 1-based line. */
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Split CSV text into rows (RFC 4180: quoted fields, doubled quotes, CRLF), each with the line it
+ * starts on; blank rows are dropped. A quote left open throws CsvSyntaxError at its line.
+ */
+export function parseCsvRows(text: string): { fields: string[]; line: number }[] {
+  const rows: { fields: string[]; line: number }[] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  let quoteLine = 0;
+  let line = 1;
+  let rowLine = 1;
   let i = 0;
   const s = text.replace(/^\uFEFF/, '');
+  const endRow = () => {
+    row.push(field);
+    rows.push({ fields: row, line: rowLine });
+    row = [];
+    field = '';
+  };
   while (i < s.length) {
     const c = s[i]!;
     if (quoted) {
@@ -28,28 +50,35 @@ export function parseCsv(text: string): string[][] {
         continue;
       }
       if (c === '"') quoted = false;
-      else field += c;
+      else {
+        if (c === '\n') line++;
+        field += c;
+      }
       i++;
       continue;
     }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
+    if (c === '"' && field === '') {
+      quoted = true;
+      quoteLine = line;
+    } else if (c === ',') {
       row.push(field);
       field = '';
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && s[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
+      endRow();
+      line++;
+      rowLine = line;
     } else field += c;
     i++;
   }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
+  if (quoted) throw new CsvSyntaxError(quoteLine, 'a quoted field is never closed (a `"` is missing)');
+  if (field !== '' || row.length) endRow();
+  return rows.filter((r) => r.fields.some((f) => f.trim() !== ''));
+}
+
+/** Split CSV text into rows of fields (see parseCsvRows). */
+export function parseCsv(text: string): string[][] {
+  return parseCsvRows(text).map((r) => r.fields);
 }
 
 const COLUMNS = ['learner', 'kubeconfig', 'context'] as const;
@@ -81,20 +110,24 @@ function finish(file: string, entries: { learner?: unknown; kubeconfig?: unknown
 /** Parse a roster; `file` decides the format (.csv is CSV, anything else YAML) and resolves paths. */
 export function parseRoster(text: string, file: string): Learner[] {
   if (/\.csv$/i.test(file)) {
-    const rows = parseCsv(text);
+    let rows: { fields: string[]; line: number }[];
+    try {
+      rows = parseCsvRows(text);
+    } catch (e) {
+      if (e instanceof CsvSyntaxError) throw rosterError(file, e.line, e.message);
+      throw e;
+    }
     if (!rows.length) throw rosterError(file, undefined, 'the roster is empty');
-    const header = rows[0]!.map((h) => h.trim().toLowerCase());
+    const [head, ...body] = rows;
+    const header = head!.fields.map((h) => h.trim().toLowerCase());
     const idx = Object.fromEntries(COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<(typeof COLUMNS)[number], number>;
-    if (idx.learner < 0) throw rosterError(file, 1, `the header has no \`learner\` column (it has: ${header.join(', ')})`);
-    // Line numbers: rows are non-empty lines, close enough for the usual one-row-per-line file.
-    const lines = text.split(/\r?\n/);
-    let lineNo = 0;
+    if (idx.learner < 0) throw rosterError(file, head!.line, `the header has no \`learner\` column (it has: ${header.join(', ')})`);
     return finish(
       file,
-      rows.slice(1).map((r) => {
-        lineNo = lines.findIndex((l, i) => i >= lineNo + 1 && l.trim() !== '');
-        const get = (c: (typeof COLUMNS)[number]) => (idx[c] >= 0 ? r[idx[c]] : undefined);
-        return { learner: get('learner'), kubeconfig: get('kubeconfig'), context: get('context'), line: lineNo + 1 };
+      body.map(({ fields, line }) => {
+        if (fields.length > header.length) throw rosterError(file, line, `this row has ${fields.length} fields, the header ${header.length} (${header.join(',')}); quote a value that holds a comma`);
+        const get = (c: (typeof COLUMNS)[number]) => (idx[c] >= 0 ? fields[idx[c]] : undefined);
+        return { learner: get('learner'), kubeconfig: get('kubeconfig'), context: get('context'), line };
       }),
     );
   }
@@ -102,7 +135,8 @@ export function parseRoster(text: string, file: string): Learner[] {
   try {
     data = parseYaml(text);
   } catch (e) {
-    throw rosterError(file, undefined, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw rosterError(file, line, `not valid YAML: ${(e as Error).message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const list = Array.isArray(data) ? data : data && typeof data === 'object' && Array.isArray((data as { learners?: unknown }).learners) ? (data as { learners: unknown[] }).learners : undefined;
   if (!list) throw rosterError(file, undefined, 'expected a list of learners (or a `learners:` list)');

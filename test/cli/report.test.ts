@@ -27,6 +27,52 @@ async function kubelab(argv: string[]) {
   return { code, stdout, stderr };
 }
 
+/** A usage error as the CLI prints it: exit 2, `kubelab: error: …` then one hint line, no stack. */
+function expectUsageError(r: { code: number; stdout: string; stderr: string }, message: RegExp) {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(/^kubelab: error: /);
+  expect(lines[0]).toMatch(message);
+  expect(lines[1]).toMatch(/^ {2}hint: \S/);
+}
+
+describe('kubelab report, bad input', () => {
+  const file = (name: string, text: string) => {
+    const path = join(tmp, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const report = (path: string, html = join(tmp, 'html-bad')) => kubelab(['report', path, '--html', html]);
+
+  it('a file that is not JSON', async () => {
+    const path = file('notes.json', '# not json\n');
+    expectUsageError(await report(path), new RegExp(`${path.replace(/[.]/g, '\\.')} is not JSON`));
+  });
+
+  it('JSON that is not a kubelab report', async () => {
+    expectUsageError(await report(file('package.json', '{"name": "x", "version": "1.0.0"}')), /is not a kubelab run report \(schemaVersion 1\)/);
+    expectUsageError(await report(file('empty-list.json', '[]')), /holds no run reports/);
+  });
+
+  it('a report of another schemaVersion', async () => {
+    expectUsageError(await report(file('v2.json', '{"schemaVersion": 2, "steps": [], "lab": {}}')), /is a run report of schemaVersion 2; this kubelab \S+ reads schemaVersion 1/);
+  });
+
+  it('a directory, or a file that does not exist', async () => {
+    expectUsageError(await report(tmp), /cannot read .*: it is a directory/);
+    expectUsageError(await report(join(tmp, 'nope.json')), /cannot read .*nope\.json: no such file/);
+  });
+
+  it('an --html directory that cannot be written', async () => {
+    const json = join(tmp, 'one-for-html.json');
+    await kubelab(['run', `${FIXTURES}/pass.md`, '--var', `MARKER=${join(tmp, 'marker')}`, '--json', json, '--reporter', 'silent']);
+    file('a-file', '');
+    expectUsageError(await report(json, join(tmp, 'a-file', 'html')), /cannot write the HTML report to .*a-file\/html: a part of the path is a file/);
+  });
+});
+
 describe('kubelab report, several labs', () => {
   it('renders the array `run --json` writes for several labs: an index and a page per lab', async () => {
     const json = join(tmp, 'two.json');

@@ -69,6 +69,41 @@ describe('kubelab grade', () => {
   });
 });
 
+/** A usage error as the CLI prints it: exit 2, `kubelab: error: …` then one hint line, no stack. */
+function expectUsageError(r: { code: number; stdout: string; stderr: string }, message: RegExp) {
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(/^kubelab: error: /);
+  expect(lines[0]).toMatch(message);
+  expect(lines[1]).toMatch(/^ {2}hint: \S/);
+}
+
+describe('kubelab grade, bad input', () => {
+  it('a roster file that does not exist', async () => {
+    const r = await cli(['grade', 'test/fixtures/grade/homework.md', '--roster', 'no/such/roster.csv']);
+    expectUsageError(r, /cannot read roster no\/such\/roster\.csv: no such file/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a malformed CSV row, with file:line, before grading anyone', async () => {
+    const course = fakeCourse(['alice']);
+    const roster = join(course.base, 'roster.csv');
+    writeFileSync(roster, 'learner,kubeconfig,context\nalice,kubeconfig,ctx-alice\nbob,kubeconfig,ctx-bob,oops\n');
+    const r = await cli(['grade', 'test/fixtures/grade/homework.md', '--roster', roster]);
+    expectUsageError(r, new RegExp(`${roster.replace(/[.]/g, '\\.')}:3: this row has 4 fields`));
+    expect(r.stdout).toBe('');
+  });
+
+  it('an --out path that cannot be a directory, before grading anyone', async () => {
+    const course = fakeCourse(['alice']);
+    writeFileSync(join(course.base, 'a-file'), '');
+    const r = await cli(['grade', 'test/fixtures/grade/homework.md', '--kubeconfig', course.kubeconfig, '--context', 'ctx-alice', '--out', join(course.base, 'a-file', 'out')]);
+    expectUsageError(r, /cannot write the gradebook to .*a-file\/out: a part of the path is a file/);
+    expect(r.stdout).toBe('');
+  });
+});
+
 describe('kubelab report', () => {
   it('renders a run report JSON to index.html', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubelab-report-'));

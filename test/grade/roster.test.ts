@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { learnersFromContexts, parseCsv, parseRoster } from '../../src/grade/roster.js';
+import { learnersFromContexts, parseCsv, parseCsvRows, parseRoster } from '../../src/grade/roster.js';
 
 describe('parseCsv', () => {
   it('handles quotes, doubled quotes, commas and CRLF', () => {
@@ -8,6 +8,20 @@ describe('parseCsv', () => {
       ['a', 'b'],
       ['x, y', 'say "hi"'],
     ]);
+  });
+});
+
+describe('parseCsvRows', () => {
+  it('gives each row the line it starts on, across blank lines and quoted newlines', () => {
+    expect(parseCsvRows('a,b\n\n"x\ny",z\nlast,1')).toEqual([
+      { fields: ['a', 'b'], line: 1 },
+      { fields: ['x\ny', 'z'], line: 3 },
+      { fields: ['last', '1'], line: 5 },
+    ]);
+  });
+
+  it('refuses a quote that is never closed, at the line it opened', () => {
+    expect(() => parseCsvRows('a,b\nc,"d\ne,f\n')).toThrow(expect.objectContaining({ line: 2, message: expect.stringMatching(/never closed/) }));
   });
 });
 
@@ -35,6 +49,13 @@ describe('parseRoster', () => {
     expect(() => parseRoster('learner,context\nalice,\n', 'r.csv')).toThrow(/neither a kubeconfig nor a context/);
     expect(() => parseRoster('learner: [', 'r.yaml')).toThrow(/not valid YAML/);
     expect(() => parseRoster('{}', 'r.yaml')).toThrow(/expected a list of learners/);
+  });
+
+  it('says which line of a malformed CSV or YAML roster is wrong', () => {
+    expect(() => parseRoster('learner,kubeconfig,context\nann,k,a\n\nben,"k,b\n', 'r.csv')).toThrow(/^r\.csv:4: a quoted field is never closed/);
+    expect(() => parseRoster('learner,kubeconfig,context\nann,k,a\nben,k,b,extra\n', 'r.csv')).toThrow(/^r\.csv:3: this row has 4 fields, the header 3/);
+    expect(() => parseRoster('learner,context\nann,a\n\nben,\n', 'r.csv')).toThrow(/^r\.csv:4: learner "ben" has neither/);
+    expect(() => parseRoster('- learner: a\n  context: [x\n', 'r.yaml')).toThrow(/^r\.yaml:\d+: not valid YAML: /);
   });
 });
 

@@ -2,13 +2,13 @@
 // against each learner's cluster and writes a gradebook (CSV, JSON, HTML).
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { learnersFromContexts, parseRoster } from '../../grade/roster.js';
 import type { Learner, LearnerGrade } from '../../grade/model.js';
 import { painter } from '../../report/color.js';
-import type { CliCommand, CliContext } from '../context.js';
+import { type CliCommand, type CliContext, fileErrorReason } from '../context.js';
 import { loadLab } from '../load.js';
 
 interface GradeFlags {
@@ -66,8 +66,8 @@ async function learnersOf(flags: GradeFlags, ctx: CliContext): Promise<Learner[]
     let text: string;
     try {
       text = await readFile(path, 'utf8');
-    } catch {
-      throw new UsageError('roster-not-readable', `cannot read roster ${flags.roster}`, { hint: 'give a CSV (learner,kubeconfig,context) or YAML roster file' });
+    } catch (e) {
+      throw new UsageError('roster-not-readable', `cannot read roster ${flags.roster}: ${fileErrorReason(e)}`, { hint: 'give a CSV (learner,kubeconfig,context) or YAML roster file' });
     }
     learners.push(...parseRoster(text, path));
   }
@@ -81,10 +81,20 @@ async function learnersOf(flags: GradeFlags, ctx: CliContext): Promise<Learner[]
   return learners;
 }
 
+/** Create --out before grading, so a bad path fails before an instructor waits for the whole class. */
+async function prepareOutDir(out: string, given: string): Promise<void> {
+  try {
+    await mkdir(out, { recursive: true });
+  } catch (e) {
+    throw new UsageError('out-not-writable', `cannot write the gradebook to ${given}: ${fileErrorReason(e)}`, { hint: 'give --out a directory you can write to' });
+  }
+}
+
 export async function grade(file: string, flags: GradeFlags, ctx: CliContext): Promise<number> {
   const lab = await loadLab(file, ctx.cwd);
   const learners = await learnersOf(flags, ctx);
   if (flags.asGroup.length && !flags.as) throw new UsageError('as-group-without-as', '--as-group needs --as', { hint: 'add --as USER' });
+  if (flags.out) await prepareOutDir(resolve(ctx.cwd, flags.out), flags.out);
   const paint = painter(ctx.color);
   const line = (g: LearnerGrade) =>
     g.status === 'error'
@@ -111,7 +121,9 @@ export async function grade(file: string, flags: GradeFlags, ctx: CliContext): P
     onLearner: (g) => ctx.stdout.write(line(g)),
   });
   if (flags.out) {
-    const files = await writeGradebook(resolve(ctx.cwd, flags.out), gb);
+    const files = await writeGradebook(resolve(ctx.cwd, flags.out), gb).catch((e: unknown) => {
+      throw new UsageError('out-not-writable', `cannot write the gradebook to ${flags.out}: ${fileErrorReason(e)}`, { hint: 'give --out a directory you can write to' });
+    });
     ctx.stdout.write(`wrote ${files.csv}, ${files.json} and ${files.html}\n`);
   }
   const errors = gb.learners.filter((l) => l.status === 'error').length;

@@ -1,11 +1,13 @@
 // `kubelab learn LAB.md`: the learner mode. A terminal interface on a TTY (single keys), line
 // commands otherwise; progress is saved per lab file and content, so a second call resumes.
 import type { Command } from 'commander';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ProviderOptions } from '../../cluster/types.js';
+import { UsageError } from '../../errors.js';
 import type { TtyOut } from '../../learn/tty.js';
-import type { CliCommand, CliContext, CliInput } from '../context.js';
+import { type CliCommand, type CliContext, type CliInput, fileErrorReason } from '../context.js';
 import { loadLab } from '../load.js';
 import { parseVar } from '../run-options.js';
 
@@ -48,6 +50,7 @@ export const learnCommand: CliCommand = {
 
 export async function learn(file: string, flags: LearnFlags, ctx: CliContext): Promise<number> {
   const lab = await loadLab(file, ctx.cwd);
+  if (lab.steps.length === 0) throw new UsageError('lab-no-steps', `${lab.file} has no steps to learn`, { hint: 'each step starts with a level-2 heading (`## Title`); see docs/lab-format.md' });
   // Loaded here, not at the top: the engine and the cluster providers pull in the Kubernetes
   // client, which would slow down `--help`, `lint` and `list`.
   const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { labExecutors }, { clearProgress, defaultStateDir, findProgress }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
@@ -66,6 +69,10 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   ]);
   const labPath = resolve(ctx.cwd, file);
   const stateDir = flags.stateDir ? resolve(ctx.cwd, flags.stateDir) : defaultStateDir(ctx.env);
+  // Progress is saved there at once: a bad --state-dir fails now, in words, not at the first step.
+  await mkdir(stateDir, { recursive: true }).catch((e: unknown) => {
+    throw new UsageError('state-dir-not-writable', `cannot use ${flags.stateDir ?? stateDir} as the state directory: ${fileErrorReason(e)}`, { hint: 'give --state-dir (or $KUBELAB_STATE_DIR) a directory you can write to' });
+  });
   const style = makeStyle(ctx.color);
   const vars = { ...lab.vars, ...flags.var };
   const cwd = dirname(labPath);
@@ -101,10 +108,6 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
       done = found.progress.done.filter((slug) => lab.steps.some((s) => s.slug === slug));
       notice = `The lab changed since your last session; resuming at step ${startStep + 1} ("${lab.steps[startStep]?.title ?? ''}").`;
     }
-  }
-  if (lab.steps.length === 0) {
-    ctx.stdout.write(`${lab.file} has no steps (level-2 headings).\n`);
-    return 2;
   }
 
   const runtime = makeRuntime();
