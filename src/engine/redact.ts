@@ -9,9 +9,9 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string | ((...m: string[]) => st
   [/(-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----)[\s\S]*?(?:(-----END \2PRIVATE KEY-----)|$)/g, (_m, begin, _t, end) => `${begin}\n${REDACTED}\n${end ?? ''}`],
   // kubeconfig and secret fields: `client-key-data: ...`, `token: ...`, `"token": "..."`.
   [/((?:^|[\s{,])"?(?:client-key-data|client-certificate-data|token|id-token|refresh-token|password)"?\s*[:=]\s*"?)([^\s",}]+)/gim, (_m, key) => `${key}${REDACTED}`],
-  // HTTP headers and kubectl flags.
-  [/(\bAuthorization:\s*(?:Bearer|Basic)\s+)(\S+)/gi, (_m, key) => `${key}${REDACTED}`],
-  [/(--token[=\s]+)(\S+)/g, (_m, key) => `${key}${REDACTED}`],
+  // HTTP headers and kubectl flags; a quote around the value is the shell's, not the secret's.
+  [/(\bAuthorization:\s*(?:Bearer|Basic)\s+)([^\s"']+)/gi, (_m, key) => `${key}${REDACTED}`],
+  [/(--token[=\s]+["']?)([^\s"']+)/g, (_m, key) => `${key}${REDACTED}`],
   // JWTs (service account tokens) anywhere.
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, REDACTED],
 ];

@@ -25,6 +25,14 @@ describe('Redactor', () => {
     expect(r().redact('kubectl --token=abc123 get pods')).toBe('kubectl --token=[REDACTED] get pods');
   });
 
+  it('keeps the shell quotes around a redacted header or flag value', () => {
+    const r = new Redactor();
+    expect(r.redact('curl -H "Authorization: Bearer abc.def-123" "https://10.0.0.2:10250/metrics"')).toBe(
+      'curl -H "Authorization: Bearer [REDACTED]" "https://10.0.0.2:10250/metrics"',
+    );
+    expect(r.redact("kubectl --token='s3cr3t-value' get pods")).toBe("kubectl --token='[REDACTED]' get pods");
+  });
+
   it('redacts PEM private keys, also cut-off ones, and keeps certificates', () => {
     const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY-----';
     expect(r().redact(`before\n${key}\nafter`)).toBe('before\n-----BEGIN RSA PRIVATE KEY-----\n[REDACTED]\n-----END RSA PRIVATE KEY-----\nafter');
