@@ -18,6 +18,7 @@ export interface RunFlags extends ReporterFlags {
   keep?: boolean;
   context?: string;
   nodeImage?: string;
+  ssh: Record<string, string>;
 }
 
 export function parseVar(value: string, previous: Record<string, string>): Record<string, string> {
@@ -27,6 +28,15 @@ export function parseVar(value: string, previous: Record<string, string>): Recor
     throw new InvalidArgumentError('expected K=V with K a shell variable name (letters, digits, _), e.g. --var NS=demo');
   }
   return { ...previous, [key]: value.slice(eq + 1) };
+}
+
+/** `--ssh NODE=TARGET`: how to reach a node of an `existing` cluster that is not a kind container. */
+export function parseSshTarget(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || eq === value.length - 1) {
+    throw new InvalidArgumentError('expected NODE=TARGET, e.g. --ssh worker-0=admin@10.0.0.12');
+  }
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -48,7 +58,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--reuse', 'kind: reuse a running cluster of the lab\'s name instead of creating one')
     .option('--keep', 'kind: keep the cluster kubelab created after the run')
     .option('--context <name>', 'existing clusters: the kubeconfig context to use')
-    .option('--node-image <image>', 'kind: node image (default: $KUBELAB_NODE_IMAGE or kind\'s default)');
+    .option('--node-image <image>', 'kind: node image (default: $KUBELAB_NODE_IMAGE or kind\'s default)')
+    .option('--ssh <NODE=TARGET>', 'existing clusters: reach NODE over ssh at TARGET (user@host) when it is not a kind container (repeatable)', parseSshTarget, {});
 }
 
 export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, reporters: Reporter[]): RunOptions {
@@ -57,6 +68,7 @@ export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, 
   if (flags.keep) cluster.keep = true;
   if (flags.context !== undefined) cluster.context = flags.context;
   if (flags.nodeImage !== undefined) cluster.nodeImage = flags.nodeImage;
+  if (Object.keys(flags.ssh ?? {}).length > 0) cluster.sshTargets = flags.ssh;
   return {
     vars: flags.var,
     from: flags.from,

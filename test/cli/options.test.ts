@@ -6,7 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import { worstExitCode, type CliContext } from '../../src/cli/context.js';
 import { formatError } from '../../src/cli/errors.js';
 import { buildReporters } from '../../src/cli/reporters.js';
-import { parseVar } from '../../src/cli/run-options.js';
+import { parseSshTarget, parseVar } from '../../src/cli/run-options.js';
 import { LabError, UsageError } from '../../src/errors.js';
 import { VERSION } from '../../src/version.js';
 import { ROOT } from './built-cli.js';
@@ -31,6 +31,14 @@ describe('cli helpers', () => {
     expect(parseVar('B=x=y', parseVar('A=1', {}))).toEqual({ A: '1', B: 'x=y' });
     expect(parseVar('EMPTY=', {})).toEqual({ EMPTY: '' });
     for (const bad of ['novalue', '=v', '1A=v', 'A-B=v']) expect(() => parseVar(bad, {})).toThrow(InvalidArgumentError);
+  });
+
+  it('--ssh NODE=TARGET accumulates a node to target map and rejects a missing node or target', () => {
+    expect(parseSshTarget('worker-1=root@10.0.0.6', parseSshTarget('worker-0=admin@10.0.0.5', {}))).toEqual({
+      'worker-0': 'admin@10.0.0.5',
+      'worker-1': 'root@10.0.0.6',
+    });
+    for (const bad of ['worker-0', '=root@h', 'worker-0=']) expect(() => parseSshTarget(bad, {})).toThrow(InvalidArgumentError);
   });
 
   it('buildReporters: terminal by default, files add junit/json, GitHub Actions adds github first', () => {
