@@ -18,6 +18,9 @@
 // trap saves variables, functions, aliases, options, traps and the working directory to
 // "$dir/state" so that the next shell starts where this one stopped.
 
+/** The last line of a complete saved state. */
+export const STATE_COMPLETE = '# kubelab: state complete';
+
 export const INIT_SCRIPT = String.raw`
 set -m
 exec {__kl_o}>&1 {__kl_x}>&2
@@ -51,20 +54,30 @@ __kl_skip() {
 }
 __kl_die() {
   [[ $__kl_busy != 0 ]] || return 0
+  __kl_busy=0
   builtin exit 143
 }
 __kl_save() {
+  # The engine keeps signalling until the shell is gone: a second USR2 here would cut the save
+  # short. No forks either (command substitutions, mv): the engine stops new processes of a
+  # stopped block, and forks are slow on a loaded machine.
+  builtin trap '' USR1 USR2
   builtin trap - DEBUG
   {
     local __kl_n
-    for __kl_n in $(compgen -v); do
+    local -a __kl_names
+    builtin compgen -v >| "$__kl_dir/names" 2>/dev/null || :
+    builtin mapfile -t __kl_names < "$__kl_dir/names" || :
+    for __kl_n in "${'$'}{__kl_names[@]}"; do
       case $__kl_n in
         BASH*|FUNCNAME|GROUPS|DIRSTACK|EUID|PPID|UID|SHELLOPTS|SHLVL|RANDOM|SRANDOM|SECONDS|LINENO|HISTCMD|EPOCHREALTIME|EPOCHSECONDS|PIPESTATUS|_|COMP_*|__kl_*|PWD|OLDPWD|IFS) continue ;;
       esac
       builtin declare -p "$__kl_n"
     done
     builtin printf 'IFS=%q\n' "$IFS"
-    for __kl_n in $(compgen -A function); do
+    builtin compgen -A function >| "$__kl_dir/names" 2>/dev/null || :
+    builtin mapfile -t __kl_names < "$__kl_dir/names" || :
+    for __kl_n in "${'$'}{__kl_names[@]}"; do
       [[ $__kl_n == __kl_* ]] || builtin declare -f "$__kl_n"
     done
     builtin alias -p
@@ -75,7 +88,9 @@ __kl_save() {
     builtin umask -p
     builtin printf 'builtin cd -- %q\n' "$PWD"
     [[ -z ${'$'}{OLDPWD-} ]] || builtin printf 'OLDPWD=%q\n' "$OLDPWD"
-  } > "$__kl_dir/state.tmp" 2>/dev/null && command mv -f "$__kl_dir/state.tmp" "$__kl_dir/state" 2>/dev/null
+    # The engine restores only a state that ends with this line (a save cut short is not used).
+    builtin printf '%s\n' '${STATE_COMPLETE}'
+  } >| "$__kl_dir/state" 2>/dev/null
   :
 }
 __kl_setup() {

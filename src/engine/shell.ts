@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { performance } from 'node:perf_hooks';
 import type { Shell, ShellRunResult } from './types.js';
-import { INIT_SCRIPT } from './shell-init.js';
+import { INIT_SCRIPT, STATE_COMPLETE } from './shell-init.js';
 import { shellProcesses, signalProcesses, tryKill, uptimeSeconds } from './procs.js';
 import { EnvironmentError } from '../errors.js';
 
@@ -315,7 +315,7 @@ class PersistentShell implements Shell {
 
     const { stopped: _s, ...res } = result;
     if (proc.exited) {
-      const hadState = !lostState && existsSync(join(this.dir, 'state'));
+      const hadState = !lostState && this.savedStateComplete();
       await this.reap(proc);
       if (!this.closed && restartOnExit) {
         const what = stopped
@@ -333,6 +333,15 @@ class PersistentShell implements Shell {
     }
     if (stopped) res.aborted = stopped === 'abort';
     return res;
+  }
+
+  /** The dead shell saved its whole state (a save cut short is removed, never restored). */
+  private savedStateComplete(): boolean {
+    const path = join(this.dir, 'state');
+    const text = readFileOr(path);
+    if (text.endsWith(`${STATE_COMPLETE}\n`)) return true;
+    rmSync(path, { force: true });
+    return false;
   }
 
   /** Stop what a dead shell left behind (its background jobs): a closed terminal hangs them up. */

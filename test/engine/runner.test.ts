@@ -218,13 +218,15 @@ describe('runLab', () => {
     const ac = new AbortController();
     const log = join(dir, 'undo.log');
     const l = lab(file, [
-      ['A', [sh('true', { attrs: { name: 'a' } }), sh('sleep 60', { attrs: { name: 'sleeper' } })]],
+      ['A', [sh('true', { attrs: { name: 'a' } }), sh('echo sleeping; sleep 100', { attrs: { name: 'sleeper' } })]],
       ['B', [sh('true', { attrs: { name: 'never' } })]],
     ], { cleanupBlocks: [sh(`echo section >> ${log}`)] });
-    setTimeout(() => ac.abort('SIGINT'), 700);
+    // Interrupt once the sleeper really runs (not after a fixed delay: a loaded machine is slow to get there).
+    const interrupter = { onBlockOutput: (e: { block: ShBlock }) => void (e.block.attrs.name === 'sleeper' && ac.abort('SIGINT')) };
     const started = Date.now();
-    const r = await runLab(l, opts({ executors: { sh: registering }, signal: ac.signal }));
-    expect(Date.now() - started).toBeLessThan(8000);
+    const r = await runLab(l, opts({ executors: { sh: registering }, signal: ac.signal, reporters: [interrupter] }));
+    // Well before `sleep 100` would have ended (a wide margin for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(r.status).toBe('interrupted');
     expect(r.exitCode).toBe(130);
     expect(r.steps[0]!.blocks[1]!.message).toBe('interrupted');
@@ -234,16 +236,18 @@ describe('runLab', () => {
     const term = new AbortController();
     term.abort('SIGTERM');
     expect((await runLab(l, opts({ signal: term.signal }))).exitCode).toBe(143);
-  });
+  }, 120_000);
 
-  it('retries a block until a file appears', async () => {
-    const flag = join(dir, 'ready');
-    const l = lab(file, [['Wait', [sh(`(sleep 0.6; touch ${flag}) &`), sh(`test -e ${flag} && echo ready`, { expected: 'ready', attrs: { retry: 10_000 } })]]]);
+  it('retries a block until its check passes', async () => {
+    // Ready at the third attempt, whatever the machine's speed (no race with a timer).
+    const tries = join(dir, 'tries');
+    const l = lab(file, [['Wait', [sh(`echo x >> ${tries}; test "$(wc -l < ${tries})" -ge 3 && echo ready`, { expected: 'ready', attrs: { retry: 60_000 } })]]]);
     const r = await runLab(l, opts());
-    const b = r.steps[0]!.blocks[1]!;
+    const b = r.steps[0]!.blocks[0]!;
     expect(b.status).toBe('passed');
-    expect(b.attempts).toBeGreaterThan(1);
-    const never = await runLab(lab(file, [['W', [sh('test -e /nonexistent/kubelab', { attrs: { retry: 600 } })]]]), opts());
+    expect(b.attempts).toBe(3);
+    // Room for a second attempt even when the first one is slow.
+    const never = await runLab(lab(file, [['W', [sh('test -e /nonexistent/kubelab', { attrs: { retry: 4_000 } })]]]), opts());
     expect(never.steps[0]!.blocks[0]!.message).toMatch(/^exit code 1, expected 0 \(after \d+ attempts in/);
   });
 

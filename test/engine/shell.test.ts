@@ -18,6 +18,21 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Poll until the process is gone (a loaded machine may take a while to reap it); false if it lives on. */
+async function gone(pid: number, withinMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (alive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  return true;
+}
+
+// Time bounds below only prove that a block did not run to its natural end (`sleep 100`, an
+// endless loop), with wide margins for a loaded CI machine; speed is measured in bench/.
+const WELL_BEFORE_THE_END_MS = 60_000;
+const SLOW_TEST_MS = 120_000;
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -152,22 +167,24 @@ describe('persistent shell', () => {
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeNull();
     expect(r.stdout).not.toContain('never');
+    expect(r.durationMs).toBeLessThan(WELL_BEFORE_THE_END_MS);
     const pid = Number((await sh.run('cat sleeper.pid')).stdout.trim());
     expect(pid).toBeGreaterThan(0);
-    await new Promise((res) => setTimeout(res, 200));
-    expect(alive(pid)).toBe(false);
+    expect(await gone(pid)).toBe(true);
     const n = await sh.run('echo $state; pwd');
     expect(n.stdout).toBe(`kept\n${dir}\n`);
-  });
+    expect(n.exitCode).toBe(0);
+  }, SLOW_TEST_MS);
 
   it('times out a builtin busy loop and keeps the state', async () => {
     await sh.run('state=kept2');
     const r = await sh.run('while :; do :; done', { timeoutMs: 300 });
     expect(r.timedOut).toBe(true);
-    expect(r.durationMs).toBeLessThan(5000);
+    expect(r.durationMs).toBeLessThan(WELL_BEFORE_THE_END_MS);
     const n = await sh.run('echo $state');
     expect(n.stdout).toBe('kept2\n');
-  });
+    expect(n.exitCode).toBe(0);
+  }, SLOW_TEST_MS);
 
   it('does not kill background jobs of earlier blocks when a block times out', async () => {
     await sh.run('sleep 30 & bg=$!');
@@ -183,9 +200,9 @@ describe('persistent shell', () => {
     const r = await sh.run('sleep 100', { signal: ac.signal });
     expect(r.aborted).toBe(true);
     expect(r.timedOut).toBe(false);
-    expect(r.durationMs).toBeLessThan(3000);
+    expect(r.durationMs).toBeLessThan(WELL_BEFORE_THE_END_MS);
     expect((await sh.run('echo ok')).stdout).toBe('ok\n');
-  });
+  }, SLOW_TEST_MS);
 
   it('exports variables with setEnv, whatever characters they hold', async () => {
     const value = `it's "quoted" $HOME \\ \n newline`;

@@ -17,8 +17,12 @@ function time(fn: () => void): number {
   return performance.now() - t;
 }
 
+// Speed targets (300 ms for 5,000 steps) are measured by bench/index.ts, not asserted here: a test
+// suite running in parallel on a loaded CI machine cannot time things reliably. What stays here is
+// behaviour: a big lab parses right, and the cost grows linearly (a quadratic step shows as a
+// ratio 16x bigger than a linear one, far beyond any load noise).
 describe('performance', () => {
-  it('parse + lint of a 5,000-step lab', () => {
+  it('parses and lints a 5,000-step lab', () => {
     const src = generateLab(5000);
     let lab;
     const ms = time(() => {
@@ -27,19 +31,18 @@ describe('performance', () => {
     });
     console.log(`parse + lint of 5,000 steps (${(src.length / 1024).toFixed(0)} KiB): ${ms.toFixed(0)} ms`);
     expect(lab!.steps).toHaveLength(5000);
-    expect(lab!.steps[4999]!.blocks.map((b) => b.pos.line)).toEqual([src.split('\n').indexOf('## Step 4999') + 5, src.split('\n').indexOf('## Step 4999') + 13, src.split('\n').indexOf('## Step 4999') + 15]);
-    // The budget is 300 ms on an idle machine (see the log line). This bound only catches
-    // pathological slowdowns on a loaded CI box; the linear-growth test below catches quadratic ones.
-    expect(ms).toBeLessThan(3000);
+    const heading = src.split('\n').indexOf('## Step 4999');
+    expect(lab!.steps[4999]!.blocks.map((b) => b.pos.line)).toEqual([heading + 5, heading + 13, heading + 15]);
   });
 
-  it('grows linearly: 8x the steps costs well under 8x squared', () => {
-    const small = generateLab(1000);
+  it('grows linearly: 16x the steps costs well under 16x squared', () => {
+    const small = generateLab(500);
     const big = generateLab(8000);
     parseLab(small + ' ', 'warm.md');
-    const tSmall = Math.min(...[1, 2, 3].map((k) => time(() => lintLab(small + ' '.repeat(k), 's.md'))));
+    // The fastest of a few runs: the one least disturbed by other processes and GC.
+    const tSmall = Math.min(...[1, 2, 3, 4, 5].map((k) => time(() => lintLab(small + ' '.repeat(k), 's.md'))));
     const tBig = Math.min(...[1, 2].map((k) => time(() => lintLab(big + ' '.repeat(k), 'b.md'))));
-    console.log(`1,000 steps: ${tSmall.toFixed(0)} ms, 8,000 steps: ${tBig.toFixed(0)} ms`);
-    expect(tBig / tSmall).toBeLessThan(24);
-  });
+    console.log(`500 steps: ${tSmall.toFixed(1)} ms, 8,000 steps: ${tBig.toFixed(0)} ms (x${(tBig / tSmall).toFixed(1)}; linear 16, quadratic 256)`);
+    expect(tBig / tSmall).toBeLessThan(64);
+  }, 120_000);
 });
