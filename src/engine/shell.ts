@@ -2,7 +2,7 @@
 // functions and `cd` of one block persist to the next; each block gets its own exit code,
 // stdout, stderr and interleaved output. See ./shell-init.ts for the bash side and the protocol.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';

@@ -186,6 +186,18 @@ describe('persistent shell', () => {
     expect(n.exitCode).toBe(0);
   }, SLOW_TEST_MS);
 
+  it('keeps the state across busy-loop timeouts, every time (the save is not cut short by the stop signals)', async () => {
+    await sh.run('set -o noclobber; g() { echo g; }');
+    for (let round = 0; round < 12; round++) {
+      await sh.run(`state=kept${round}; for i in $(seq 200); do builtin eval "v$i=$i"; done`);
+      const r = await sh.run('while :; do :; done', { timeoutMs: 300 });
+      expect(r.timedOut).toBe(true);
+      expect(r.notice).toContain('same variables');
+      const n = await sh.run('echo "$state $v1 $v200 $(g)"; [[ -o noclobber ]] && echo noclobber');
+      expect(n.stdout).toBe(`kept${round} 1 200 g\nnoclobber\n`);
+    }
+  }, SLOW_TEST_MS);
+
   it('does not kill background jobs of earlier blocks when a block times out', async () => {
     await sh.run('sleep 30 & bg=$!');
     await sh.run('sleep 100', { timeoutMs: 200 });
