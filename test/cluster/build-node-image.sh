@@ -409,8 +409,12 @@ EOF
   docker rm -f "$cid" >/dev/null
   docker rmi "$node_tag-stage" >/dev/null
   save_image "$node_tar" "$node_tag"
-  # Older node tarballs are stale; their docker images may still be in use.
+  # Older node images are stale. docker refuses to remove one that a cluster
+  # still uses, and that is fine: it goes on a later run.
   find "$KUBELAB_CACHE/images" -maxdepth 1 -name 'node-*.tar' ! -name "$(basename "$node_tar")" -delete
+  docker images --format '{{.Repository}}:{{.Tag}}' |
+    grep -E '^kubelab/(node|podnet):' | grep -vx -e "$node_tag" -e "$podnet_ref" |
+    xargs -r docker rmi > /dev/null 2>&1 || true
   rm -rf "$images_dir"
   stamp_set node "$node_key"
   part_end node "$(du -h "$node_tar" | cut -f1)"
