@@ -2,7 +2,7 @@
 // this repository's `npm run cluster:prepare` writes (${KUBELAB_CACHE:-~/.cache/kubelab}/cluster.env).
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 
 export interface ToolEnv {
   kind: string;
@@ -44,4 +44,15 @@ export function toolEnv(env: NodeJS.ProcessEnv = process.env): ToolEnv {
     docker: env.KUBELAB_DOCKER || 'docker',
     nodeImage: pick('KUBELAB_NODE_IMAGE'),
   };
+}
+
+/**
+ * The lab shell's PATH with the prepared kubectl's directory first (cluster.env's
+ * KUBELAB_KUBECTL, built at the cluster's version), so `kubectl` in a lab is that one
+ * rather than whatever older client the machine has. Empty when none was prepared.
+ */
+export function shellPathEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const { kubectl } = toolEnv(env);
+  if (!isAbsolute(kubectl)) return {};
+  return { PATH: `${dirname(kubectl)}${delimiter}${env.PATH ?? ''}` };
 }

@@ -5,6 +5,7 @@ import type { ClusterHandle } from './types.js';
 import type { ClusterSpec } from '../lab/model.js';
 import { KubeClient } from '../kube/client.js';
 import { resolveNodeName, type NodeInfo } from './resolve.js';
+import { shellPathEnv } from './env.js';
 
 export async function listNodeInfo(client: KubeClient): Promise<NodeInfo[]> {
   const list = await client.call('listing nodes', () => client.core.listNode());
@@ -17,6 +18,7 @@ export async function listNodeInfo(client: KubeClient): Promise<NodeInfo[]> {
 
 export class KubeClusterHandle implements ClusterHandle {
   private readonly access = new Map<string, NodeAccess>();
+  readonly shellEnv: Record<string, string> = shellPathEnv();
   constructor(
     readonly provider: ClusterSpec['provider'],
     readonly name: string,

@@ -8,6 +8,8 @@ export interface ClusterHandle {
   name: string;
   /** Path of the kubeconfig the run uses (a private file for kind; never the user's ~/.kube/config edited). */
   kubeconfigPath: string;
+  /** Extra environment for the lab's shell, e.g. PATH with a prepared kubectl first. */
+  shellEnv?: Record<string, string>;
   context?: string;
   /** Resolve a lab's node name (`worker`, `worker-0`, `kind-worker`) to node access. */
   node(name: string): Promise<NodeAccess>;

@@ -134,8 +134,10 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
 
     cluster = await getProvider(lab.cluster.provider).setup(lab, { ...options.cluster, stateDir, signal: runSignal, progress }, (undo) => registerUndo(undo, true));
     if (cluster) {
-      vars.KUBECONFIG = cluster.kubeconfigPath;
-      j.setVar('KUBECONFIG', cluster.kubeconfigPath);
+      for (const [k, v] of Object.entries({ ...cluster.shellEnv, KUBECONFIG: cluster.kubeconfigPath })) {
+        vars[k] = v;
+        j.setVar(k, v);
+      }
     }
     if (runSignal.aborted) throw new Error('aborted');
     shell = await openShell({ cwd, env: { ...(process.env as Record<string, string>), ...vars } });
