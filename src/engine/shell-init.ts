@@ -14,7 +14,8 @@
 // groups. The USR1 trap (run as soon as the foreground job died) turns on a DEBUG trap that skips
 // every remaining command of the block (and unwinds its functions), so the block ends at once and
 // the shell, with its state and earlier background jobs, lives on. A builtin loop at top level
-// (`while :; do :; done`) cannot be ended that way: then SIGUSR2 exits the shell, and the EXIT
+// (`while :; do :; done`) cannot be ended that way: then SIGUSR2 (and a "$dir/die" file, seen by
+// the skip trap, for when bash holds the signal back) exits the shell, and the EXIT
 // trap saves variables, functions, aliases, options, traps and the working directory to
 // "$dir/state" so that the next shell starts where this one stopped.
 
@@ -49,6 +50,9 @@ __kl_stop() {
 __kl_skip() {
   [[ $__kl_busy == 2 ]] || return 0
   [[ $BASH_COMMAND == __kl_* || ${'$'}{FUNCNAME[1]-} == __kl_* ]] && return 0
+  # A loop that keeps being skipped spends nearly all its time in this trap, where bash may hold
+  # back the USR2 for seconds: the engine's "die" file asks for the same exit.
+  if [[ -e $__kl_dir/die ]]; then __kl_die; fi
   [[ -n ${'$'}{FUNCNAME[1]-} ]] && return 2
   return 1
 }
@@ -58,10 +62,11 @@ __kl_die() {
   builtin exit 143
 }
 __kl_save() {
-  # The engine keeps signalling until the shell is gone: a second USR2 here would cut the save
-  # short. No forks either (command substitutions, mv): the engine stops new processes of a
-  # stopped block, and forks are slow on a loaded machine.
-  builtin trap '' USR1 USR2
+  # The engine keeps signalling until the shell is gone: __kl_die set __kl_busy=0, so further
+  # USR1/USR2 traps return at once instead of cutting the save short. No forks (command
+  # substitutions, mv): the engine stops new processes of a stopped block, and forks are slow on
+  # a loaded machine. The "saving" file tells the engine to wait for the save, not kill the shell.
+  builtin : >| "$__kl_dir/saving" 2>/dev/null
   builtin trap - DEBUG
   {
     local __kl_n

@@ -2,7 +2,7 @@
 // functions and `cd` of one block persist to the next; each block gets its own exit code,
 // stdout, stderr and interleaved output. See ./shell-init.ts for the bash side and the protocol.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +40,8 @@ export function ansiQuote(s: string): string {
 }
 
 const INLINE_MAX = 16 * 1024;
+/** How long a stopped shell that is saving its state may take beyond the kill grace. */
+const SAVE_GRACE_MS = 15_000;
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -223,6 +225,9 @@ class PersistentShell implements Shell {
     proc.stray = { stdout: [], stderr: [], output: [] };
     let stopped: 'timeout' | 'abort' | undefined;
     let lostState = false;
+    let dieRequested = false;
+    const dieFile = join(this.dir, 'die');
+    const savingFile = join(this.dir, 'saving');
 
     const result = await new Promise<ShellRunResult & { stopped?: 'timeout' | 'abort' }>((resolve) => {
       let settled = false;
@@ -277,6 +282,8 @@ class PersistentShell implements Shell {
         ticker = setInterval(() => {
           const waited = performance.now() - stopAt;
           if (waited > this.killGraceMs * 1.5) {
+            // A shell saving its state (a slow machine) gets more time; it exits when done.
+            if (waited < this.killGraceMs * 1.5 + SAVE_GRACE_MS && existsSync(savingFile)) return;
             // A shell that ignores our signals (traps of the lab's own) or never gets control back.
             lostState = true;
             tryKill(-proc.pid, 'SIGKILL');
@@ -285,7 +292,13 @@ class PersistentShell implements Shell {
           }
           round(waited > this.killGraceMs ? 'SIGKILL' : 'SIGTERM');
           // Still running after the skip trap had its chance: a builtin loop. Exit (state saved).
-          if (waited > 250) tryKill(proc.pid, 'SIGUSR2');
+          if (waited > 250) {
+            if (!dieRequested) {
+              dieRequested = true;
+              writeFileSync(dieFile, '');
+            }
+            tryKill(proc.pid, 'SIGUSR2');
+          }
         }, 50);
       };
       const onAbort = () => stop('abort');
@@ -313,8 +326,11 @@ class PersistentShell implements Shell {
       proc.write(`{ ${load}; } 2>/dev/null; builtin eval "$__kl_cmd" </dev/null${redirect}; { __kl_e ${token} $?; } 2>/dev/null\n`);
     });
 
+    // Only for the block that was being stopped: the next stop gives the skip trap its chance again.
+    if (dieRequested) rmSync(dieFile, { force: true });
     const { stopped: _s, ...res } = result;
     if (proc.exited) {
+      rmSync(savingFile, { force: true });
       const hadState = !lostState && this.savedStateComplete();
       await this.reap(proc);
       if (!this.closed && restartOnExit) {
