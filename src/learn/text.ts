@@ -96,16 +96,18 @@ export function wrapLine(line: string, width: number, indent = ''): string[] {
   const lines: string[] = [];
   let cur = lead;
   let curW = lead.length;
+  // Where this line's words start: spaces before the first word are layout, not separators.
+  let start = lead.length;
   const push = () => {
     lines.push(cur.replace(/ +$/, ''));
     cur = indent;
-    curW = visibleWidth(indent);
+    curW = start = visibleWidth(indent);
   };
   for (const word of words) {
     if (word === '') continue;
     const w = visibleWidth(word);
     if (/^ +$/.test(word)) {
-      if (curW + w <= max && curW > Math.max(lead.length, visibleWidth(indent))) {
+      if (curW + w <= max && curW > start) {
         cur += word;
         curW += w;
       }
@@ -116,7 +118,7 @@ export function wrapLine(line: string, width: number, indent = ''): string[] {
       curW += w;
       continue;
     }
-    if (curW > visibleWidth(indent)) push();
+    if (curW > start) push();
     // Hard-break a word that does not fit on a line of its own.
     let rest = units(word);
     while (rest.length) {

@@ -5,6 +5,12 @@ import { makeStyle, stripAnsi, truncate, visibleWidth, wrapLine } from '../../sr
 const color = makeStyle(true);
 
 describe('wrapLine', () => {
+  it('keeps the space after a short first word when the indent of later lines is wider than the lead', () => {
+    const lines = wrapLine('  ✓ cleanup block cleanup/1 (/a/rather/long/path/to/the/lab.md:61:1)', 50, '    ');
+    expect(lines[0]).toBe('  ✓ cleanup block cleanup/1');
+    expect(lines[1]).toBe('    (/a/rather/long/path/to/the/lab.md:61:1)');
+  });
+
   it('wraps at word boundaries within the width', () => {
     const lines = wrapLine('the quick brown fox jumps over the lazy dog', 15);
     expect(lines).toEqual(['the quick brown', 'fox jumps over', 'the lazy dog']);
