@@ -3,10 +3,9 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
-import { FIXTURES, ROOT } from './built-cli.js';
+import { expectUsageError as expectCliUsageError, runCliCaptured, type CliResult } from './in-process.js';
+import { FIXTURES } from './built-cli.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -14,28 +13,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function kubelab(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: new Writable({ write: (c, _e, cb) => ((stdout += String(c)), cb()) }),
-    stderr: new Writable({ write: (c, _e, cb) => ((stderr += String(c)), cb()) }),
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', KUBELAB_STATE_DIR: join(tmp, 'state') },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const kubelab = (argv: string[]) => runCliCaptured(argv, { env: { ...process.env, KUBELAB_STATE_DIR: join(tmp, 'state') } });
 
-/** A usage error as the CLI prints it: exit 2, `kubelab: error: …` then one hint line, no stack. */
-function expectUsageError(r: { code: number; stdout: string; stderr: string }, message: RegExp) {
-  expect(r.code).toBe(2);
+/** A usage error, and nothing on stdout. */
+function expectUsageError(r: CliResult, message: RegExp) {
+  expectCliUsageError(r, message);
   expect(r.stdout).toBe('');
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(2);
-  expect(lines[0]).toMatch(/^kubelab: error: /);
-  expect(lines[0]).toMatch(message);
-  expect(lines[1]).toMatch(/^ {2}hint: \S/);
 }
 
 describe('kubelab report, bad input', () => {

@@ -2,29 +2,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { expectUsageError, runCliCaptured } from '../cli/in-process.js';
 import { sampleRunReport } from '../html/sample.js';
 import { fakeCourse } from './learners.js';
 
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      text += chunk.toString();
-      cb();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function cli(argv: string[], env: NodeJS.ProcessEnv = process.env) {
-  const out = sink();
-  const err = sink();
-  const code = await runCli(argv, { stdout: out.stream, stderr: err.stream, env: { ...env, NO_COLOR: '1' }, isTTY: false });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const cli = (argv: string[], env: NodeJS.ProcessEnv = process.env) => runCliCaptured(argv, { env, cwd: process.cwd() });
 
 describe('kubelab grade', () => {
   it('grades a CSV roster, prints a line per learner and writes grades.csv, grades.json and HTML', async () => {
@@ -69,15 +52,6 @@ describe('kubelab grade', () => {
   });
 });
 
-/** A usage error as the CLI prints it: exit 2, `kubelab: error: …` then one hint line, no stack. */
-function expectUsageError(r: { code: number; stdout: string; stderr: string }, message: RegExp) {
-  expect(r.code).toBe(2);
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(2);
-  expect(lines[0]).toMatch(/^kubelab: error: /);
-  expect(lines[0]).toMatch(message);
-  expect(lines[1]).toMatch(/^ {2}hint: \S/);
-}
 
 describe('kubelab grade, bad input', () => {
   it('a roster file that does not exist', async () => {

@@ -1,36 +1,19 @@
 // `kubelab learn` on bad input: one error line and a hint on stderr, exit 2, no stack, nothing run.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { expectUsageError as expectCliUsageError, runCliCaptured, type CliResult } from '../cli/in-process.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'kubelab-learn-errors-'));
 
-async function learn(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['learn', ...args], {
-    stdin: Readable.from(['quit\n', 'n\n']),
-    stdout: new Writable({ write: (c, _e, cb) => ((stdout += String(c)), cb()) }),
-    stderr: new Writable({ write: (c, _e, cb) => ((stderr += String(c)), cb()) }),
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', KUBELAB_STATE_DIR: join(dir, 'state') },
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const learn = (args: string[]) =>
+  runCliCaptured(['learn', ...args], { stdin: ['quit\n', 'n\n'], env: { ...process.env, KUBELAB_STATE_DIR: join(dir, 'state') } });
 
-function expectUsageError(r: { code: number; stdout: string; stderr: string }, message: RegExp) {
-  expect(r.code).toBe(2);
+/** A usage error, and nothing on stdout: nothing ran. */
+function expectUsageError(r: CliResult, message: RegExp) {
+  expectCliUsageError(r, message);
   expect(r.stdout).toBe('');
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(2);
-  expect(lines[0]).toMatch(/^kubelab: error: /);
-  expect(lines[0]).toMatch(message);
-  expect(lines[1]).toMatch(/^ {2}hint: \S/);
 }
 
 describe('kubelab learn, bad input', () => {
