@@ -134,7 +134,8 @@ const FLAGS = new Set<string>(FLAG_KEYS);
 export function validateAttrs(raw: RawAttr[], target: AttrTarget, line: number, index: LineIndex, diags: Diagnostics): BlockAttrs {
   const attrs = emptyAttrs();
   if (raw.length === 0) return attrs;
-  const seen = new Set<string>();
+  // Most blocks have one attribute or none: no set to tell repeats apart.
+  const seen = raw.length > 1 ? new Set<string>() : undefined;
   const applies = APPLIES_TO[target];
   for (const a of raw) {
     const pos = () => index.pos(line, a.col);
@@ -142,11 +143,11 @@ export function validateAttrs(raw: RawAttr[], target: AttrTarget, line: number, 
       diags.error('unknown-attribute', pos(), `unknown attribute \`${a.key}\``, `${didYouMean(a.key, KNOWN_KEYS)}known: ${KNOWN_KEYS.join(', ')}`);
       continue;
     }
-    if (seen.has(a.key)) {
+    if (seen?.has(a.key)) {
       diags.error('bad-attribute', pos(), `attribute \`${a.key}\` is given twice`, 'keep one');
       continue;
     }
-    seen.add(a.key);
+    seen?.add(a.key);
     if (!applies.has(a.key)) {
       if (target === 'output') {
         diags.error('bad-attribute', pos(), `\`${a.key}\` does not apply to an output block`, 'only `unordered` and `stream` go on an output block; put the rest on the command block above it');

@@ -271,17 +271,24 @@ class LabBuilder {
 
   /** Prose of lines `from`..`to`: lab fences left out, runs of blank lines collapsed. */
   private prose(from: number, to: number): string {
-    const out: string[] = [];
+    // Consecutive prose lines are one slice of the source (no array of lines to join).
+    const { index } = this;
+    let out = '';
+    let blank = false;
     for (let l = from; l <= to; l++) {
       if (this.notProse[l]) continue;
-      if (this.index.isBlank(l)) {
-        if (out.length > 0 && out[out.length - 1] !== '') out.push('');
+      if (index.isBlank(l)) {
+        blank = out !== '';
         continue;
       }
-      out.push(this.index.line(l));
+      let last = l;
+      while (last < to && !this.notProse[last + 1] && !index.isBlank(last + 1)) last++;
+      const run = index.text.slice(index.lineStart(l), index.lineEnd(last));
+      out = out === '' ? run : `${out}${blank ? '\n\n' : '\n'}${run}`;
+      blank = false;
+      l = last;
     }
-    while (out.length > 0 && out[out.length - 1] === '') out.pop();
-    return out.join('\n');
+    return out;
   }
 
   finish(source: string, file: string, front: FrontMatter): Lab {

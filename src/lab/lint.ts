@@ -40,13 +40,14 @@ export function lintModel(model: ModelToCheck, diags: Diagnostics): void {
 }
 
 function assignIds(prefix: string, entries: BlockEntry[], diags: Diagnostics): void {
-  const names = new Map<string, SourcePos>();
+  // Created on the first named block: most steps have none.
+  let names: Map<string, SourcePos> | undefined;
   entries.forEach(({ block, idName }, i) => {
     block.id = `${prefix}/${idName ?? i + 1}`;
     if (idName !== undefined) {
-      const first = names.get(idName);
+      const first = names?.get(idName);
       if (first) diags.error('duplicate-block-name', block.pos, `block name \`${idName}\` is already used at line ${first.line}`, 'names identify blocks in reports; make them unique within the step');
-      else names.set(idName, block.pos);
+      else (names ??= new Map()).set(idName, block.pos);
     }
     if (block.kind === 'sh' && block.expected) checkExpectedText(block.expected, diags);
     if (block.kind === 'sh' && !block.console && !block.expected && (block.attrs.unordered || block.attrs.raw.stream !== undefined)) {

@@ -56,7 +56,10 @@ export function plainText(tokens: Token[] | undefined, fallback: string): string
  * paragraph continuations into one token, so characters of `raw` that are such inserted
  * newlines are skipped instead of failing the match.
  */
-function consume(text: string, from: number, raw: string): number {
+function consume(text: string, from: number, raw: string, type: string): number {
+  // Only paragraph and text tokens get newlines merged in; every other token's raw is the exact
+  // source it consumed (comparing it would cost more than all the rest of the scan).
+  if (type !== 'paragraph' && type !== 'text') return from + raw.length;
   if (text.startsWith(raw, from)) return from + raw.length;
   let i = from;
   for (let j = 0; j < raw.length && i < text.length; j++) {
@@ -98,6 +101,35 @@ function isClosed(raw: string, opening: string): boolean {
   return last.length >= opening.length && last[0] === opening[0] && fenceRun(last) === last;
 }
 
+/** JavaScript whitespace (what `trim()` removes and `\s` matches), by char code. */
+const isSpace = (c: number) =>
+  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+
+/** How many characters `trimStart()` would remove, without making the trimmed copy. */
+function leadingSpace(s: string): number {
+  let i = 0;
+  while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** How many characters `trimEnd()` would remove. */
+function trailingSpace(s: string): number {
+  let i = s.length;
+  while (i > 0 && isSpace(s.charCodeAt(i - 1))) i--;
+  return s.length - i;
+}
+
+/** The info string up to its first whitespace or `{` (`sh` of `sh { name=x }`). */
+function firstWord(info: string): string {
+  let i = 0;
+  while (i < info.length) {
+    const c = info.charCodeAt(i);
+    if (c === 123 || isSpace(c)) break;
+    i++;
+  }
+  return i === info.length ? info : info.slice(0, i);
+}
+
 /** `text` is what marked reads: the source with the front matter blanked (same offsets as `index`). */
 export function scanMarkdown(index: LineIndex, text: string = index.text): MarkdownNode[] {
   const tokens = new Lexer(lexerOptions()).blockTokens(text, []);
@@ -106,22 +138,29 @@ export function scanMarkdown(index: LineIndex, text: string = index.text): Markd
 
   const fenceAt = (code: Tokens.Code, at: number, container: FenceNode['container']): FenceNode => {
     const line = index.lineOf(at);
-    const lineText = index.line(line);
-    const col = at - index.lineStart(line) + 1;
-    const opening = fenceRun(lineText.slice(col - 1));
-    const infoStart = col - 1 + opening.length;
-    const rawInfo = lineText.slice(infoStart);
-    const info = rawInfo.trim();
-    const infoCol = infoStart + (rawInfo.length - rawInfo.trimStart().length) + 1;
+    const lineStart = index.lineStart(line);
+    const lineEnd = index.lineEnd(line);
+    const col = at - lineStart + 1;
+    // Read the opening line in place (no slices of it): fence characters, blanks, the info string.
+    const src = index.text;
+    const fenceChar = src.charCodeAt(at);
+    let i = at;
+    if (fenceChar === 96 || fenceChar === 126) while (i < lineEnd && src.charCodeAt(i) === fenceChar) i++;
+    const opening = src.slice(at, i);
+    while (i < lineEnd && isSpace(src.charCodeAt(i))) i++;
+    const infoCol = i - lineStart + 1;
+    let infoEnd = lineEnd;
+    while (infoEnd > i && isSpace(src.charCodeAt(infoEnd - 1))) infoEnd--;
+    const info = src.slice(i, infoEnd);
     const bodyLines = lineCount(code.raw);
     const closed = isClosed(code.raw, opening);
     let body = code.text;
     // marked strips the fence's indentation from body lines for ``` fences only; do it for ~~~ too.
-    const indent = code.raw.length - code.raw.trimStart().length;
+    const indent = leadingSpace(code.raw);
     if (opening[0] === '~' && indent > 0) body = body.replace(new RegExp(`^ {1,${indent}}`, 'gm'), '');
     return {
       kind: 'fence',
-      lang: (info.split(/[\s{]/, 1)[0] ?? '').toLowerCase(),
+      lang: firstWord(info).toLowerCase(),
       info,
       infoCol,
       text: body,
@@ -154,11 +193,11 @@ export function scanMarkdown(index: LineIndex, text: string = index.text): Markd
 
   for (const token of tokens) {
     const start = offset;
-    offset = consume(text, offset, token.raw);
+    offset = consume(text, offset, token.raw, token.type);
     switch (token.type) {
       case 'heading': {
         const h = token as Tokens.Heading;
-        const lead = token.raw.length - token.raw.trimStart().length;
+        const lead = leadingSpace(token.raw);
         const line = index.lineOf(start + lead);
         // Most headings are plain words: only lex inline markup when there is some.
         const title = /[\\`*_[<&!~]/.test(h.text) ? plainText(Lexer.lexInline(h.text, lexerOptions()), h.text) : h.text;
@@ -168,14 +207,13 @@ export function scanMarkdown(index: LineIndex, text: string = index.text): Markd
           title: title.trim(),
           line,
           col: start + lead - index.lineStart(line) + 1,
-          endLine: index.lineOf(Math.max(start, offset - 1 - (token.raw.length - token.raw.trimEnd().length))),
+          endLine: index.lineOf(Math.max(start, offset - 1 - trailingSpace(token.raw))),
         });
         break;
       }
       case 'code':
         if ((token as Tokens.Code).codeBlockStyle !== 'indented') {
-          const lead = token.raw.length - token.raw.trimStart().length;
-          nodes.push(fenceAt(token as Tokens.Code, start + lead, 'top'));
+          nodes.push(fenceAt(token as Tokens.Code, start + leadingSpace(token.raw), 'top'));
         }
         break;
       case 'list':

@@ -2,14 +2,50 @@
 
 /** `Check the "kubelet" flag!` → `check-the-kubelet-flag`. Never empty (falls back to `fallback`). */
 export function slugify(text: string, fallback = 'step'): string {
+  const ascii = asciiSlug(text);
+  if (ascii !== undefined) return ascii || fallback;
   // Unicode normalisation is slow and only matters for non-ASCII titles (accents).
-  const base = /[^\x00-\x7f]/.test(text) ? text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '') : text;
-  const slug = base
+  const slug = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '');
   return slug || fallback;
 }
+
+/**
+ * The slug of an ASCII title in one pass (a step title is slugged for every step of a big lab):
+ * letters lower-cased, digits kept, every other run of characters one `-`, none at the ends.
+ * Undefined when the text is not ASCII.
+ */
+function asciiSlug(text: string): string | undefined {
+  let out = '';
+  let dash = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return undefined;
+    const upper = c >= 65 && c <= 90;
+    if (!upper && !isLowerOrDigit(c)) {
+      dash = out !== '';
+      continue;
+    }
+    if (dash) out += '-';
+    dash = false;
+    if (upper) {
+      out += String.fromCharCode(c + 32);
+      continue;
+    }
+    // A run of lower-case letters and digits is copied in one slice.
+    let j = i + 1;
+    while (j < text.length && isLowerOrDigit(text.charCodeAt(j))) j++;
+    out += text.slice(i, j);
+    i = j - 1;
+  }
+  return out;
+}
+
+const isLowerOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 
 /** Hands out slugs unique within one lab: the second `setup` becomes `setup-2`. */
 export class SlugRegistry {

@@ -59,6 +59,12 @@ export class LineIndex {
     return line >= 1 && line <= this.lineCount ? this.starts[line - 1]! : this.text.length;
   }
 
+  /** Offset just past the last character of a 1-based line (its newline excluded). */
+  lineEnd(line: number): number {
+    if (line < 1 || line > this.lineCount) return this.text.length;
+    return line < this.lineCount ? this.starts[line]! - 1 : this.text.length;
+  }
+
   /** Text of a 1-based line, without its newline ('' past the end). */
   line(line: number): string {
     if (line < 1 || line > this.lineCount) return '';
