@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createReporter, LabError, lintLab, parseLab, runCli, runLab, finishJournals, type Reporter, type RunEvent } from '../../src/index.js';
+import { matchOutput, openShell, Redactor, REDACTED, rewriteExpected, type ShBlock } from '../../src/index.js';
 import { FIXTURES, ROOT } from './built-cli.js';
 import { capture } from '../report/capture.js';
 
@@ -45,5 +46,32 @@ describe('programmatic API', () => {
     const usage = await runCli(['frobnicate'], { stdout, stderr, env: {}, cwd: ROOT });
     expect(usage).toBe(2);
     expect(stderr.text()).toContain("kubelab: error: unknown command 'frobnicate'");
+  });
+
+  it('exports the building blocks: openShell, Redactor, matchOutput, rewriteExpected', async () => {
+    const shell = await openShell({ cwd: stateDir, env: { ...(process.env as Record<string, string>) } });
+    try {
+      await shell.run('greeting=hello; cd /');
+      const r = await shell.run('echo "$greeting from $PWD"; echo oops >&2; exit 3');
+      expect(r).toMatchObject({ exitCode: 3, stdout: 'hello from /\n', stderr: 'oops\n', timedOut: false });
+    } finally {
+      await shell.close();
+    }
+
+    const redactor = new Redactor();
+    redactor.addSecret('hunter22xyz');
+    expect(redactor.redact('pw=hunter22xyz, b64=aHVudGVyMjJ4eXoK')).toBe(`pw=${REDACTED}, b64=${REDACTED}`);
+
+    const source = read('update');
+    const lab = parseLab(source, 'update.md');
+    const greet = lab.steps[0]!.blocks[0] as ShBlock;
+    const actual = { stdout: 'hello there\n', stderr: '', output: 'hello there\n' };
+    const miss = matchOutput(greet.expected!, actual);
+    expect(miss.ok).toBe(false);
+    expect(miss.diff).toContain('+hello there');
+    const fixed = rewriteExpected(source, [{ expected: greet.expected!, actual: actual.output }]);
+    expect(fixed).toBe(source.replace('```text\nhello world\n```', '```text\nhello there\n```'));
+    const again = parseLab(fixed, 'update.md').steps[0]!.blocks[0] as ShBlock;
+    expect(matchOutput(again.expected!, actual)).toMatchObject({ ok: true });
   });
 });
