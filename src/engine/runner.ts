@@ -1,4 +1,5 @@
 // runLab: run a lab's steps in one persistent shell, emit events, always clean up.
+import { summarize } from './summary.js';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -248,11 +249,8 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   }
   await shell?.close().catch(() => undefined);
 
-  const count = (s: StepStatus) => steps.filter((r) => r.status === s).length;
-  const cleanupFailures = cleanup.filter((c) => c.status === 'failed').length;
+  const summary = summarize(steps, cleanup);
   const blocks = steps.flatMap((s) => s.blocks);
-  const possible = blocks.reduce((n, b) => n + (b.points ?? 0), 0);
-  const earned = blocks.reduce((n, b) => n + (b.status === 'passed' ? (b.points ?? 0) : 0), 0);
   const blockError = blocks.find((b) => b.status === 'error');
   if (!error && blockError && !interrupted) error = { code: 'block-error', message: blockError.message ?? `block ${blockError.id} could not run`, hint: blockError.hint, pos: blockError.pos };
 
@@ -264,7 +262,7 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   } else if (error) {
     status = 'error';
     exitCode = 2;
-  } else if (count('failed') > 0 || cleanupFailures > 0) {
+  } else if (summary.failed > 0 || summary.cleanupFailures > 0) {
     status = 'failed';
     exitCode = 1;
   } else {
@@ -284,15 +282,7 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
     exitCode,
     steps,
     cleanup,
-    summary: {
-      steps: steps.length,
-      passed: count('passed'),
-      failed: count('failed'),
-      skipped: count('skipped'),
-      errors: count('error'),
-      cleanupFailures,
-      ...(possible > 0 ? { points: { earned, possible } } : {}),
-    },
+    summary,
     ...(error ? { error } : {}),
   };
   await emit({ kind: 'run-end', report });

@@ -1,4 +1,5 @@
 // Builders for reporter tests: a small lab, its steps and blocks, and the events a run emits.
+import { summarize } from '../../src/engine/summary.js';
 import type { BlockResult, CleanupResult, RunEvent, RunReport, StepReport } from '../../src/engine/types.js';
 import type { Block, BlockAttrs, Lab, ShBlock, Step } from '../../src/lab/model.js';
 
@@ -45,8 +46,8 @@ export function stepReport(s: Step, blocks: BlockResult[], status: StepReport['s
 }
 
 export function runReport(l: Lab, steps: StepReport[], cleanup: CleanupResult[] = [], over: Partial<RunReport> = {}): RunReport {
-  const count = (st: string) => steps.filter((s) => s.status === st).length;
-  const failed = count('failed') > 0;
+  const summary = summarize(steps, cleanup);
+  const failed = summary.failed > 0;
   return {
     schemaVersion: 1,
     kubelab: '0.1.0',
@@ -59,14 +60,7 @@ export function runReport(l: Lab, steps: StepReport[], cleanup: CleanupResult[] 
     exitCode: failed ? 1 : 0,
     steps,
     cleanup,
-    summary: {
-      steps: steps.length,
-      passed: count('passed'),
-      failed: count('failed'),
-      skipped: count('skipped'),
-      errors: count('error'),
-      cleanupFailures: cleanup.filter((c) => c.status === 'failed').length,
-    },
+    summary,
     ...over,
   };
 }
