@@ -2,6 +2,7 @@
 // streams, the environment, whether stdout is a TTY, the interrupt signal, and where to put its
 // exit code.
 import type { Command } from 'commander';
+import { loadConfig, type KubelabConfig } from '../config.js';
 
 /** The CLI's input. A terminal also has isTTY and setRawMode (single-key input). */
 export interface CliInput extends NodeJS.ReadableStream {
@@ -77,4 +78,9 @@ export function worstExitCode(a: number, b: number): number {
 export function fileErrorReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'ENOTDIR' ? 'a part of the path is a file, not a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EEXIST' ? 'a file of that name exists' : (e as Error).message;
+}
+
+/** The command's configuration: the environment it was given, its --state-dir flag. */
+export function configOf(ctx: Pick<CliContext, 'env' | 'cwd'>, flags: { stateDir?: string } = {}): KubelabConfig {
+  return loadConfig(ctx.env, { stateDir: flags.stateDir }, ctx.cwd);
 }

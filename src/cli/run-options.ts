@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RunOptions } from '../engine/types.js';
 import type { Reporter } from '../report/types.js';
-import type { CliContext } from './context.js';
+import { configOf, type CliContext } from './context.js';
 import type { ReporterFlags } from './reporters.js';
 
 export interface RunFlags extends ReporterFlags {
@@ -76,7 +76,7 @@ export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, 
     keepGoing: flags.keepGoing === true,
     cleanup: flags.cleanup,
     force: flags.force === true,
-    stateDir: flags.stateDir === undefined ? undefined : resolve(ctx.cwd, flags.stateDir),
+    config: configOf(ctx, flags),
     reporters,
     signal: ctx.signal,
     cluster,

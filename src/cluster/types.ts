@@ -40,5 +40,5 @@ export interface ClusterProvider {
    * Make the cluster usable. `registerUndo` journals what must be undone (deleting a cluster
    * kubelab created) before it is created.
    */
-  setup(lab: Lab, opts: ProviderOptions, registerUndo: (undo: import('../engine/types.js').Undo) => Promise<string>): Promise<ClusterHandle | undefined>;
+  setup(lab: Lab, opts: ProviderOptions, registerUndo: (undo: import('../model/undo.js').Undo) => Promise<string>): Promise<ClusterHandle | undefined>;
 }

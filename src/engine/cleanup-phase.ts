@@ -1,28 +1,35 @@
-// The cleanup phase, shared by runLab (end of a run) and finishJournals (`kubelab cleanup`):
-//   1. undos registered by the steps, last first;
-//   2. `cleanup`-flagged blocks the run reached (last first), then the Cleanup section in order;
-//   3. undos of the cluster setup (deleting a cluster kubelab created), last first -- after the
+// The cleanup phase, shared by runLab (end of a run), learn mode and `kubelab cleanup` (a journal
+// left by a crashed or interrupted run):
+//   1. undos registered by the steps, last first: `{cleanup}` blocks the run reached are among
+//      them, in their turn, and undos a cleanup block registers run right after it;
+//   2. the Cleanup section's blocks, in order;
+//   3. undos of the cluster setup (deleting a cluster kubelab created), last first: after the
 //      cleanup blocks, which may need the cluster.
-// Every item is journaled as done when it succeeds; failures are reported and kept for a retry.
+// Cleanup blocks go through executeBlock like any block (their timeout, exit code, expected
+// output and retry), with `set -u` on: an unset variable fails the block instead of expanding to
+// nothing (`rm -rf "$WORKDIR/"*`). Every item is journaled as done when it succeeds; failures are
+// reported and kept for a retry.
+import { performance } from 'node:perf_hooks';
 import type { Block, Lab } from '../lab/model.js';
-import type { CleanupResult, ExecContext, Executors, Shell } from './types.js';
+import type { CleanupResult } from '../model/report.js';
 import type { Reporter } from '../report/types.js';
 import { dispatch } from '../report/types.js';
 import type { Journal } from './journal.js';
-import type { Redactor } from './redact.js';
+import type { BlockSession } from './context.js';
+import { executeBlock } from './execute.js';
 import { runUndo } from './undo.js';
-import { performance } from 'node:perf_hooks';
+import { bashQuote } from './shell.js';
+import { describeBlock } from '../blocks/registry.js';
 
 export interface CleanupPhaseInput {
   journal: Journal;
   lab?: Lab;
   /** Why the lab's cleanup blocks are unknown (the lab file could not be read again). */
   labProblem?: string;
-  shell: () => Promise<Shell>;
-  executors: Executors;
-  context: (block: Block, shell: Shell) => ExecContext;
+  /** The session cleanup blocks run in; opened on first need (the run's own, or a restored one). */
+  session: () => Promise<BlockSession>;
   reporters: readonly Reporter[];
-  redactor: Redactor;
+  /** Interrupts cleanup itself (only a forced quit does). */
   signal?: AbortSignal;
   progress?: (message: string) => void;
 }
@@ -34,13 +41,22 @@ export function findBlock(lab: Lab, id: string): Block | undefined {
   return lab.cleanup.find((b) => b.id === id);
 }
 
+/** A cleanup item's label: what it ran, on one short line. */
+export function cleanupLabel(block: Block): string {
+  const text = describeBlock(block).trim();
+  const first = text.split('\n')[0]!;
+  const short = first.length > 72 ? `${first.slice(0, 71)}…` : first;
+  return text.includes('\n') ? `${short} …` : short;
+}
+
 export async function runCleanupPhase(input: CleanupPhaseInput): Promise<CleanupResult[]> {
-  const { journal, lab, redactor } = input;
+  const { journal, lab } = input;
   const done = new Set(journal.data.cleanupDone);
   const blocks: Block[] = [];
   const missing: string[] = [];
   if (lab) {
-    for (const id of [...journal.data.cleanupBlocks].reverse()) {
+    // Journals of earlier versions listed reached `{cleanup}` blocks apart from the undos.
+    for (const id of [...(journal.data.cleanupBlocks ?? [])].reverse()) {
       const b = findBlock(lab, id);
       if (b) blocks.push(b);
       else missing.push(id);
@@ -53,8 +69,15 @@ export async function runCleanupPhase(input: CleanupPhaseInput): Promise<Cleanup
     ...journal.stack.toRun('setup').map((entry) => ({ kind: 'undo' as const, entry })),
   ];
   const results: CleanupResult[] = [];
+  let session: BlockSession | undefined;
+  const getSession = async () => {
+    if (session) return session;
+    session = await input.session();
+    await session.shell.run('set -u', { timeoutMs: 10_000 });
+    return session;
+  };
   const report = async (r: CleanupResult) => {
-    const safe = redactor.fields(r, ['label', 'message', 'output']);
+    const safe = session ? session.redactor.fields(r, ['label', 'message', 'output']) : r;
     results.push(safe);
     await dispatch(input.reporters, { kind: 'cleanup-end', result: safe });
   };
@@ -65,44 +88,56 @@ export async function runCleanupPhase(input: CleanupPhaseInput): Promise<Cleanup
   if (items.length === 0 && problems.length === 0) return results;
   await dispatch(input.reporters, { kind: 'cleanup-start', count: items.length + problems.length });
 
-  let shell: Shell | undefined;
-  const getShell = async () => (shell ??= await input.shell());
+  /** Runs a cleanup block; returns its output, throws (with `output`) when it did not pass. */
+  const runBlock = async (block: Block, cwd?: string): Promise<string> => {
+    const s = await getSession();
+    if (cwd !== undefined) await s.shell.run(`builtin cd -- ${bashQuote(cwd)}`, { timeoutMs: 10_000 });
+    const r = await executeBlock(s, undefined, block, { phase: 'cleanup' });
+    if (r.status !== 'passed') throw Object.assign(new Error(r.message ?? `cleanup block ${block.id} ${r.status}`), { output: r.output, hint: r.hint });
+    return r.output;
+  };
+  const undoOptions = {
+    signal: input.signal,
+    progress: input.progress,
+    shell: async () => (await getSession()).shell,
+    runBlock,
+  };
+
   const seen = new Set(items.flatMap((i) => (i.kind === 'undo' ? [i.entry.id] : [])));
+  const undosRegisteredSince = () => {
+    const fresh = journal.stack.toRun('steps').filter((e) => !seen.has(e.id));
+    for (const e of fresh) seen.add(e.id);
+    return fresh.map((entry) => ({ kind: 'undo' as const, entry }));
+  };
   for (let n = 0; n < items.length; n++) {
     const item = items[n]!;
-    if (item.kind === 'block' && n + 1 < items.length && items[n + 1]!.kind !== 'block') {
-      // Undos that cleanup blocks registered run right after them, before the setup undos.
-      const fresh = journal.stack.toRun('steps').filter((e) => !seen.has(e.id));
-      for (const e of fresh) seen.add(e.id);
-      items.splice(n + 1, 0, ...fresh.map((entry) => ({ kind: 'undo' as const, entry })));
-    }
     const started = performance.now();
     if (item.kind === 'undo') {
       const { entry } = item;
+      const pos = entry.undo.kind === 'sh' || entry.undo.kind === 'cleanup-block' ? entry.undo.pos : undefined;
+      const source = entry.undo.kind === 'cleanup-block' ? 'cleanup-block' : 'undo';
       try {
-        const out = await runUndo(entry.undo, { signal: input.signal, progress: input.progress, shell: entry.undo.kind === 'sh' ? await getShell() : undefined });
+        const out = await runUndo(entry.undo, undoOptions);
         journal.markUndo(entry, 'done');
-        await report({ label: entry.undo.label, source: 'undo', status: 'passed', durationMs: performance.now() - started, output: out || undefined, pos: entry.undo.kind === 'sh' ? entry.undo.pos : undefined });
+        await report({ label: entry.undo.label, source, status: 'passed', durationMs: performance.now() - started, output: out || undefined, pos });
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         journal.markUndo(entry, 'failed', message);
-        const output = (e as { output?: string }).output;
-        await report({ label: entry.undo.label, source: 'undo', status: 'failed', durationMs: performance.now() - started, message, output, pos: entry.undo.kind === 'sh' ? entry.undo.pos : undefined });
+        await report({ label: entry.undo.label, source, status: 'failed', durationMs: performance.now() - started, message, output: (e as { output?: string }).output, pos });
       }
+      // Undos that a cleanup block registered run right after it.
+      if (entry.undo.kind === 'cleanup-block') items.splice(n + 1, 0, ...undosRegisteredSince());
       continue;
     }
     const { block } = item;
-    const label = `cleanup block ${block.id}`;
     try {
-      const sh = await getShell();
-      const exec = input.executors[block.kind] as (b: Block, c: ExecContext) => ReturnType<Executors['sh']>;
-      const out = await exec(block, input.context(block, sh));
-      const passed = out.status === 'passed';
-      if (passed) journal.markCleanupBlockDone(block.id);
-      await report({ label, source: 'cleanup-block', status: passed ? 'passed' : 'failed', durationMs: performance.now() - started, message: passed ? undefined : out.message, output: out.output || undefined, pos: block.pos });
+      const out = await runBlock(block);
+      journal.markCleanupBlockDone(block.id);
+      await report({ label: cleanupLabel(block), source: 'cleanup-block', status: 'passed', durationMs: performance.now() - started, output: out || undefined, pos: block.pos });
     } catch (e) {
-      await report({ label, source: 'cleanup-block', status: 'failed', durationMs: performance.now() - started, message: e instanceof Error ? e.message : String(e), pos: block.pos });
+      await report({ label: cleanupLabel(block), source: 'cleanup-block', status: 'failed', durationMs: performance.now() - started, message: e instanceof Error ? e.message : String(e), output: (e as { output?: string }).output, pos: block.pos });
     }
+    items.splice(n + 1, 0, ...undosRegisteredSince());
   }
   for (const message of problems) await report({ label: 'cleanup blocks', source: 'cleanup-block', status: 'failed', durationMs: 0, message });
   return results;

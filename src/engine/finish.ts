@@ -1,13 +1,29 @@
-// Finishing one journal left by a run that could not clean up (crash, kill -9, --no-cleanup).
-import { readFileSync } from 'node:fs';
+// `kubelab cleanup`: finishing the journals left by runs that could not clean up (a crash, kill -9,
+// --no-cleanup, a third Ctrl-C). First the dead run's lab shell and its jobs are ended (they may
+// still be changing things); then cleanup runs in a shell restored from the run's state snapshot,
+// so cleanup blocks see the variables and functions they would have seen in the run.
 import type { Lab } from '../lab/model.js';
-import type { CleanupResult, Shell } from './types.js';
+import type { CleanupResult } from '../model/report.js';
+import type { Reporter } from '../report/types.js';
+import type { Shell } from './types.js';
+import type { BlockSession } from './context.js';
+import { readFileSync } from 'node:fs';
 import { parseLab } from '../lab/parse.js';
-import { Journal, isAlive, type FinishOptions } from './journal.js';
+import { Journal, isAlive, listJournals } from './journal.js';
 import { runCleanupPhase } from './cleanup-phase.js';
-import { executors } from './executors/index.js';
 import { Redactor } from './redact.js';
+import { defaultConfig } from '../config.js';
 import { openShell } from './shell.js';
+import { journalUndoSink } from './journal-sink.js';
+
+export interface FinishOptions {
+  stateDir: string;
+  /** Base environment of a restored shell (the CLI's config; default defaultConfig().env). */
+  env?: Record<string, string>;
+  reporters?: Reporter[];
+  signal?: AbortSignal;
+  progress?: (message: string) => void;
+}
 
 export async function finishJournal(path: string, opts: FinishOptions): Promise<CleanupResult[]> {
   let journal: Journal;
@@ -20,6 +36,7 @@ export async function finishJournal(path: string, opts: FinishOptions): Promise<
   if (data.pid !== process.pid && isAlive(data.pid)) {
     return [{ label: `run ${data.runId} of ${data.lab.file}`, source: 'undo', status: 'failed', durationMs: 0, message: `that run is still going (process ${data.pid}); let it finish or stop it first` }];
   }
+  // MERGE: end the dead run's process groups here (procs.ts endProcessGroups).
   let lab: Lab | undefined;
   let labProblem: string | undefined;
   try {
@@ -27,34 +44,41 @@ export async function finishJournal(path: string, opts: FinishOptions): Promise<
   } catch (e) {
     labProblem = `cannot read ${data.lab.file} again for its cleanup blocks: ${(e as Error).message}`;
   }
-  const env = { ...(process.env as Record<string, string>), ...data.vars };
   const redactor = new Redactor();
+  for (const name of data.secretNames ?? []) if (data.vars[name] !== undefined) redactor.addSecret(data.vars[name]!);
   let shell: Shell | undefined;
   const signal = opts.signal ?? new AbortController().signal;
-  try {
-    const results = await runCleanupPhase({
-      journal,
-      lab,
-      labProblem,
-      shell: async () => (shell ??= await openShell({ cwd: data.cwd, env })),
-      executors,
-      context: (block, sh) => ({
-        lab: lab!,
-        shell: sh,
-        vars: { ...data.vars },
-        registerUndo: async (undo) => journal.registerUndo(undo),
-        dropUndo: async (id) => journal.dropUndo(id),
-        signal,
-        timeoutMs: block.attrs.timeout ?? lab?.timeout ?? 120_000,
-        progress: () => undefined,
-      }),
-      reporters: opts.reporters ?? [],
-      redactor,
+  const session = async (): Promise<BlockSession> => {
+    if (!shell) {
+      shell = await openShell({ cwd: data.cwd, env: { ...(opts.env ?? defaultConfig().env), ...data.vars } });
+      const state = journal.shellState();
+      if (state) await shell.run(state, { timeoutMs: 30_000 });
+    }
+    return {
+      lab: lab ?? ({ file: data.lab.file, timeout: 120_000 } as Lab),
+      shell,
+      vars: { ...data.vars },
+      undo: journalUndoSink(journal),
       signal,
-    });
+      redactor,
+      progress: (m) => opts.progress?.(redactor.redact(m)),
+    };
+  };
+  try {
+    const results = await runCleanupPhase({ journal, lab, labProblem, session, reporters: opts.reporters ?? [], signal, progress: opts.progress });
     if (results.every((r) => r.status === 'passed') && journal.stack.unfinished === 0) journal.remove();
     return results;
   } finally {
     await shell?.close();
   }
+}
+
+/**
+ * Finish every unfinished journal of a state directory (newest first). A journal is removed when
+ * everything in it succeeded; failures are returned, never hidden.
+ */
+export async function finishJournals(opts: FinishOptions): Promise<CleanupResult[]> {
+  const results: CleanupResult[] = [];
+  for (const path of listJournals(opts.stateDir)) results.push(...(await finishJournal(path, opts)));
+  return results;
 }

@@ -3,11 +3,9 @@
 // finished by `kubelab cleanup` (finishJournals) in another process. One file per lab.
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Lab } from '../lab/model.js';
-import type { CleanupResult, Undo } from './types.js';
-import type { Reporter } from '../report/types.js';
+import type { Undo } from '../model/undo.js';
 import { KubelabError } from '../errors.js';
 import { UndoStack, type UndoEntry } from './cleanup.js';
 
@@ -20,18 +18,15 @@ export interface JournalData {
   /** Working directory and variables of the run, for `sh` undos and cleanup blocks in a new shell. */
   cwd: string;
   vars: Record<string, string>;
-  /** Ids of `cleanup`-flagged blocks the run reached (they run at cleanup time). */
-  cleanupBlocks: string[];
+  /** Names of vars whose values are secrets (captures of `secret` blocks): redacted in every report. */
+  secretNames?: string[];
+  /** The process groups of the run's shell (bash and its jobs), ended by `kubelab cleanup` after a crash. */
+  processGroups?: { pgid: number; pid: number; startTime?: number }[];
+  /** Earlier journals listed reached `{cleanup}` blocks here; they are undos of kind `cleanup-block` now. */
+  cleanupBlocks?: string[];
   /** Ids of cleanup blocks (flagged or of the Cleanup section) that already ran successfully. */
   cleanupDone: string[];
   undos: UndoEntry[];
-}
-
-/** RunOptions.stateDir ?? $KUBELAB_STATE_DIR ?? ${XDG_STATE_HOME:-~/.local/state}/kubelab. */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.KUBELAB_STATE_DIR) return resolve(env.KUBELAB_STATE_DIR);
-  const xdg = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return join(xdg, 'kubelab');
 }
 
 export function journalDir(stateDir: string): string {
@@ -122,7 +117,6 @@ export class Journal {
       startedAt: new Date().toISOString(),
       cwd: init.cwd,
       vars: init.vars,
-      cleanupBlocks: [],
       cleanupDone: [],
       undos: [],
     };
@@ -142,6 +136,11 @@ export class Journal {
     writeAtomic(this.path, `${JSON.stringify(this.data, null, 2)}\n`);
   }
 
+  /** Whether an undo matching `match` is still to be done (pending, or failed and to retry). */
+  isUndoPending(match: (undo: Undo) => boolean): boolean {
+    return this.stack.entries.some((e) => e.status !== 'done' && match(e.undo));
+  }
+
   /** Journal the undo (on disk, synced) and return its id. Call BEFORE the action it undoes. */
   registerUndo(undo: Undo, setup = false): string {
     const entry = this.stack.push(undo, setup);
@@ -159,26 +158,47 @@ export class Journal {
     this.save();
   }
 
-  addCleanupBlock(id: string): void {
-    if (this.data.cleanupBlocks.includes(id)) return;
-    this.data.cleanupBlocks.push(id);
-    this.save();
-  }
-
   markCleanupBlockDone(id: string): void {
     this.data.cleanupDone.push(id);
     this.save();
   }
 
-  setVar(name: string, value: string): void {
-    if (this.data.vars[name] === value) return;
+  setVar(name: string, value: string, secret = false): void {
+    const known = !secret || (this.data.secretNames ?? []).includes(name);
+    if (this.data.vars[name] === value && known) return;
     this.data.vars[name] = value;
+    if (!known) this.data.secretNames = [...(this.data.secretNames ?? []), name];
     this.save();
+  }
+
+  setProcessGroups(groups: NonNullable<JournalData['processGroups']>): void {
+    this.data.processGroups = groups;
+    this.save();
+  }
+
+  /** The shell state snapshot (a bash script, mode 0600) beside the journal. */
+  get statePath(): string {
+    return this.path.replace(/\.json$/, '.state.sh');
+  }
+
+  /** Keep the lab shell's state for a cleanup after a crash (written atomically, mode 0600). */
+  saveShellState(script: string): void {
+    if (this.removed) return;
+    writeAtomic(this.statePath, script);
+  }
+
+  shellState(): string | undefined {
+    try {
+      return readFileSync(this.statePath, 'utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   remove(): void {
     this.removed = true;
     rmSync(this.path, { force: true });
+    rmSync(this.statePath, { force: true });
   }
 }
 
@@ -194,7 +214,7 @@ export function describePending(journal: Journal, lab: Pick<Lab, 'cleanup'>): st
   const parts: string[] = [];
   const undos = journal.stack.unfinished;
   if (undos > 0) parts.push(plural(undos, 'undo'));
-  const flagged = journal.data.cleanupBlocks.filter((id) => !done.has(id)).length;
+  const flagged = (journal.data.cleanupBlocks ?? []).filter((id) => !done.has(id)).length;
   if (flagged > 0) parts.push(plural(flagged, 'cleanup block'));
   const section = lab.cleanup.filter((b) => !done.has(b.id)).length;
   if (section > 0) parts.push(`the Cleanup section (${plural(section, 'block')})`);
@@ -225,25 +245,6 @@ export function listJournals(stateDir: string): string[] {
     .map((p) => ({ p, t: statSync(p).mtimeMs }))
     .sort((a, b) => b.t - a.t)
     .map((x) => x.p);
-}
-
-export interface FinishOptions {
-  stateDir?: string;
-  reporters?: Reporter[];
-  signal?: AbortSignal;
-}
-
-/**
- * `kubelab cleanup`: finish every unfinished journal (newest first): pending undos LIFO, then the
- * lab's cleanup blocks (the lab file is parsed again), then the cluster's own undos. A journal is
- * removed when everything in it succeeded; failures are returned, never hidden.
- */
-export async function finishJournals(opts: FinishOptions = {}): Promise<CleanupResult[]> {
-  const { finishJournal } = await import('./finish.js');
-  const stateDir = opts.stateDir ?? defaultStateDir();
-  const results: CleanupResult[] = [];
-  for (const path of listJournals(stateDir)) results.push(...(await finishJournal(path, opts)));
-  return results;
 }
 
 export { isAlive };

@@ -1,21 +1,27 @@
-// runLab: run a lab's steps in one persistent shell, emit events, always clean up.
-import { summarize } from './summary.js';
+// runLab: run a lab's steps in one persistent shell, emit events, always clean up. Every block
+// goes through executeBlock (./execute.ts); this file decides which blocks run, in what order,
+// and what the run's status and exit code are.
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Block, Lab, Step } from '../lab/model.js';
-import type { BlockResult, CleanupResult, ExecContext, ExecOutcome, Executors, RunEvent, RunOptions, RunReport, RunStatus, Shell, StepReport, StepStatus, Undo } from './types.js';
+import type { BlockResult, CleanupResult, RunEvent, RunReport, RunStatus, StepReport, StepStatus } from '../model/report.js';
+import type { RunOptions, Shell } from './types.js';
 import type { ClusterHandle } from '../cluster/types.js';
+import type { BlockSession } from './context.js';
+import { summarize } from './summary.js';
 import { dispatch } from '../report/types.js';
-import { EnvironmentError, KubelabError, UsageError, formatPos } from '../errors.js';
+import { EnvironmentError, KubelabError, UsageError } from '../errors.js';
 import { getProvider } from '../cluster/index.js';
 import { VERSION } from '../version.js';
 import { openShell } from './shell.js';
-import { Journal, defaultStateDir } from './journal.js';
-import { runCleanupPhase } from './cleanup-phase.js';
-import { executors as defaultExecutors } from './executors/index.js';
-import { Redactor, REDACTED } from './redact.js';
+import { Journal } from './journal.js';
+import { journalUndoSink } from './journal-sink.js';
+import { runCleanupPhase, cleanupLabel } from './cleanup-phase.js';
+import { executeBlock, skippedResult } from './execute.js';
+import { Redactor } from './redact.js';
 import { AFTER_FAILED_BLOCK, isOutputOnlyMismatch } from './mismatch.js';
+import { defaultConfig } from '../config.js';
 
 /** Which steps run: `from` / `only` select by slug, title or 1-based number. */
 export function selectSteps(lab: Lab, options: Pick<RunOptions, 'from' | 'only'>): Set<number> {
@@ -42,38 +48,6 @@ function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
 }
 
-function skippedResult(block: Block, message?: string): BlockResult {
-  return {
-    id: block.id,
-    kind: block.kind,
-    name: block.attrs.name,
-    pos: block.pos,
-    status: 'skipped',
-    command: describeBlock(block),
-    timedOut: false,
-    attempts: 0,
-    durationMs: 0,
-    output: '',
-    stdout: '',
-    stderr: '',
-    message,
-    points: block.attrs.points,
-  };
-}
-
-function describeBlock(block: Block): string {
-  switch (block.kind) {
-    case 'sh':
-      return block.command;
-    case 'apply':
-      return `apply ${block.documents.length} object(s)`;
-    case 'kubelet-config':
-      return `kubelet-config on ${block.node}`;
-    case 'access-review':
-      return `access-review ${block.verb} ${block.resource} (${block.rows.length} row(s))`;
-  }
-}
-
 function whySkipped(block: Block, verifyOnly: boolean): string | undefined {
   if (block.attrs.skip) return 'skip';
   if (block.attrs.hint) return 'hint';
@@ -89,18 +63,20 @@ function stepStatus(blocks: BlockResult[]): StepStatus {
   return 'passed';
 }
 
+/** Exit codes of interrupts, by the abort reason the CLI gives. */
+const INTERRUPT_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
 export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunReport> {
   const runId = newRunId();
   const reporters = options.reporters ?? [];
   const redactor = new Redactor();
   const startedAt = new Date();
   const t0 = performance.now();
-  const executors: Executors = { ...defaultExecutors, ...options.executors };
+  const config = options.config ?? defaultConfig();
   const runSignal = options.signal ?? new AbortController().signal;
-  const stateDir = options.stateDir ?? defaultStateDir();
+  const stateDir = options.stateDir ?? config.stateDir;
   const cwd = resolve(options.cwd ?? dirname(resolve(lab.file)));
   const vars: Record<string, string> = { ...lab.vars, ...options.vars };
-  const secretNames = new Set<string>();
 
   // Reporter calls are serialized, so output chunks and progress lines keep their order.
   let chain: Promise<void> = Promise.resolve();
@@ -110,7 +86,6 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   const steps: StepReport[] = lab.steps.map((s) => ({ index: s.index, title: s.title, slug: s.slug, pos: s.pos, status: 'skipped', durationMs: 0, blocks: s.blocks.map((b) => skippedResult(b)) }));
   let cleanup: CleanupResult[] = [];
   let error: RunReport['error'];
-  let interrupted = false;
 
   await emit({ kind: 'run-start', lab, runId, total: lab.steps.length, startedAt: startedAt.toISOString() });
 
@@ -122,6 +97,14 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   let journal: Journal | undefined;
   let shell: Shell | undefined;
   let cluster: ClusterHandle | undefined;
+  const openLabShell = async (): Promise<Shell> => {
+    const s = await openShell({ cwd, env: { ...config.env, ...vars } });
+    journal?.setProcessGroups(s.processGroups?.() ?? []);
+    return s;
+  };
+  // What the lab's blocks share; cleanup gets a copy with its own signal (an interrupt stops the
+  // steps, not the cleanup).
+  let session: BlockSession | undefined;
   try {
     const selected = selectSteps(lab, options);
     try {
@@ -131,9 +114,7 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
       throw new EnvironmentError('state-dir', `cannot write the cleanup journal in ${stateDir}: ${(e as Error).message}`, { hint: 'point --state-dir or KUBELAB_STATE_DIR at a writable directory' });
     }
     const j = journal;
-    const registerUndo = async (undo: Undo, setup = false) => j.registerUndo(undo, setup);
-
-    cluster = await getProvider(lab.cluster.provider).setup(lab, { ...options.cluster, stateDir, signal: runSignal, progress }, (undo) => registerUndo(undo, true));
+    cluster = await getProvider(lab.cluster.provider).setup(lab, { ...options.cluster, stateDir, signal: runSignal, progress }, (undo) => Promise.resolve(j.registerUndo(undo, true)));
     if (cluster) {
       for (const [k, v] of Object.entries({ ...cluster.shellEnv, KUBECONFIG: cluster.kubeconfigPath })) {
         vars[k] = v;
@@ -141,23 +122,27 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
       }
     }
     if (runSignal.aborted) throw new Error('aborted');
-    shell = await openShell({ cwd, env: { ...(process.env as Record<string, string>), ...vars } });
-    const sh = shell;
-
-    const contextFor = (step: Step | undefined, block: Block): ExecContext => ({
+    shell = await openLabShell();
+    const s: BlockSession = (session = {
       lab,
-      step,
-      shell: sh,
+      shell,
       vars,
-      registerUndo: (undo) => registerUndo(undo),
-      dropUndo: async (id) => j.dropUndo(id),
       cluster,
+      undo: journalUndoSink(j),
       signal: runSignal,
-      timeoutMs: block.attrs.timeout ?? lab.timeout,
+      redactor,
       progress,
-      // A secret block's values are known only once it ended: its output is not streamed.
-      onOutput: block.attrs.secret ? undefined : (stream, chunk) => void emit({ kind: 'block-output', block, stream, chunk: redactor.redact(chunk) }),
+      output: (block, stream, chunk) => void emit({ kind: 'block-output', block, stream, chunk }),
+      captured: (captures, secret) => {
+        for (const [name, value] of Object.entries(captures)) j.setVar(name, value, secret);
+      },
+      executors: options.executors,
     });
+    // A crash must leave `kubelab cleanup` the state its cleanup blocks would have had.
+    const keepState = lab.cleanup.length > 0 || lab.steps.some((st) => st.blocks.some((b) => b.attrs.cleanup));
+    const saveState = async () => {
+      if (keepState && s.shell.snapshot) j.saveShellState(await s.shell.snapshot());
+    };
 
     let stop = false;
     const notRun = (step: Step, why: string) => (steps[step.index] = { ...steps[step.index]!, blocks: step.blocks.map((b) => skippedResult(b, why)) });
@@ -181,26 +166,23 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
           continue;
         }
         if (block.attrs.cleanup) {
-          // A command runs last-in, first-out with the undos; other kinds after them.
-          if (block.kind === 'sh') {
-            const env = Object.fromEntries(Object.entries(vars).filter(([k]) => !secretNames.has(k)));
-            await registerUndo({ kind: 'sh', label: `cleanup block ${block.id}`, command: block.command, cwd: await sh.cwd(), env, pos: block.pos });
-          } else j.addCleanupBlock(block.id);
+          // It runs at cleanup, last-in first-out with the undos, as a block (its timeout, exit
+          // code and expected output), from the directory the shell is in now.
+          await j.registerUndo({ kind: 'cleanup-block', label: cleanupLabel(block), block, cwd: await s.shell.cwd(), pos: block.pos });
+          await saveState();
           results.push(skippedResult(block, 'runs at cleanup'));
           continue;
         }
         await emit({ kind: 'block-start', step, block });
-        const result = await runBlock(block, contextFor(step, block), executors, redactor);
-        if (block.attrs.secret) for (const name of Object.keys(result.captures ?? {})) secretNames.add(name);
-        for (const [name, value] of Object.entries(vars)) if (!secretNames.has(name)) j.setVar(name, value);
+        const result = await executeBlock(s, step, block);
         results.push(result);
+        await saveState();
         await emit({ kind: 'block-end', step, block, result });
         const goOn = options.continueOnOutputMismatch === true && isOutputOnlyMismatch(block, result);
         if ((result.status === 'failed' || result.status === 'error') && !goOn) stepFailed = true;
-        if (runSignal.aborted) interrupted = true;
       }
       const report: StepReport = { index: step.index, title: step.title, slug: step.slug, pos: step.pos, status: stepStatus(results), durationMs: performance.now() - stepStarted, blocks: results };
-      if (interrupted && report.status === 'passed') report.status = 'skipped';
+      if (runSignal.aborted && report.status === 'passed') report.status = 'skipped';
       steps[step.index] = report;
       await emit({ kind: 'step-end', step, report });
       if ((report.status === 'failed' || report.status === 'error') && !options.keepGoing) stop = true;
@@ -208,13 +190,12 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   } catch (e) {
     if (!runSignal.aborted) fail(e);
   }
-  if (runSignal.aborted) interrupted = true;
 
   // Cleanup: always (an interrupted run too), unless --no-cleanup.
   if (journal) {
     const j = journal;
     if (options.cleanup === false) {
-      const pending = j.stack.unfinished + j.data.cleanupBlocks.length + lab.cleanup.length;
+      const pending = j.stack.unfinished + lab.cleanup.length;
       if (pending === 0) j.remove();
       else progress(`cleanup skipped (--no-cleanup): ${pending} item(s) left; run \`kubelab cleanup\` to undo them (journal ${j.path})`);
     } else {
@@ -223,21 +204,11 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
         cleanup = await runCleanupPhase({
           journal: j,
           lab,
-          shell: async () => shell ?? (shell = await openShell({ cwd, env: { ...(process.env as Record<string, string>), ...vars } })),
-          executors,
-          context: (block, sh) => ({
-            lab,
-            shell: sh,
-            vars,
-            registerUndo: async (undo) => j.registerUndo(undo),
-            dropUndo: async (id) => j.dropUndo(id),
-            cluster,
-            signal: cleanupSignal,
-            timeoutMs: block.attrs.timeout ?? lab.timeout,
-            progress,
-          }),
+          session: async () => {
+            shell ??= await openLabShell();
+            return { ...(session ?? { lab, vars, cluster, undo: journalUndoSink(j), redactor, progress, executors: options.executors }), shell, signal: cleanupSignal, output: undefined };
+          },
           reporters,
-          redactor,
           progress,
         });
       } catch (e) {
@@ -249,6 +220,8 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   }
   await shell?.close().catch(() => undefined);
 
+  // An interrupt during cleanup counts too: the report and the exit code must agree.
+  const interrupted = runSignal.aborted;
   const summary = summarize(steps, cleanup);
   const blocks = steps.flatMap((s) => s.blocks);
   const blockError = blocks.find((b) => b.status === 'error');
@@ -258,7 +231,7 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   let exitCode: number;
   if (interrupted) {
     status = 'interrupted';
-    exitCode = runSignal.reason === 'SIGTERM' ? 143 : 130;
+    exitCode = INTERRUPT_EXIT[String(runSignal.reason)] ?? 130;
   } else if (error) {
     status = 'error';
     exitCode = 2;
@@ -288,47 +261,4 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   await emit({ kind: 'run-end', report });
   await chain;
   return report;
-}
-
-async function runBlock(block: Block, ctx: ExecContext, executors: Executors, redactor: Redactor): Promise<BlockResult> {
-  const started = performance.now();
-  let out: ExecOutcome;
-  try {
-    const exec = executors[block.kind] as (b: Block, c: ExecContext) => Promise<ExecOutcome>;
-    out = await exec(block, ctx);
-  } catch (e) {
-    const ke = e instanceof KubelabError ? e : undefined;
-    out = {
-      status: 'error',
-      command: describeBlock(block),
-      exitCode: null,
-      signal: null,
-      timedOut: false,
-      durationMs: performance.now() - started,
-      output: '',
-      stdout: '',
-      stderr: '',
-      message: `${e instanceof Error ? e.message : String(e)}${ke?.pos ? '' : ` (${formatPos(block.pos)})`}`,
-      hint: ke?.hint,
-    };
-  }
-  if (block.attrs.secret && out.captures) for (const v of Object.values(out.captures)) redactor.addSecret(v);
-  const captures = out.captures && (block.attrs.secret ? Object.fromEntries(Object.keys(out.captures).map((k) => [k, REDACTED])) : out.captures);
-  return {
-    ...out,
-    id: block.id,
-    kind: block.kind,
-    name: block.attrs.name,
-    pos: block.pos,
-    points: block.attrs.points,
-    attempts: out.attempts ?? 1,
-    command: redactor.redact(out.command),
-    output: redactor.redact(out.output),
-    stdout: redactor.redact(out.stdout),
-    stderr: redactor.redact(out.stderr),
-    diff: redactor.redact(out.diff),
-    message: redactor.redact(out.message),
-    hint: redactor.redact(out.hint),
-    captures: captures && Object.fromEntries(Object.entries(captures).map(([k, v]) => [k, redactor.redact(v)])),
-  };
 }

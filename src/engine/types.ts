@@ -1,117 +1,13 @@
-// The engine's data: block results, the run report model (what JSON reports serialize; see
-// docs/report-schema.md), the events reporters receive, and the undo records the journal keeps.
-import type { Block, BlockKind, Lab, SourcePos, Step } from '../lab/model.js';
+// What the engine's parts share: the persistent shell's interface, what a block's executor gets
+// (ExecContext) and returns, and runLab's options. The report model and undo records live in the
+// leaf modules src/model/report.ts and src/model/undo.ts (re-exported here for the API).
+import type { Block, BlockKind, Lab, Step } from '../lab/model.js';
 import type { ClusterHandle } from '../cluster/types.js';
+import type { BlockResult } from '../model/report.js';
+import type { Undo } from '../model/undo.js';
 
-export type BlockStatus = 'passed' | 'failed' | 'skipped' | 'error';
-export type StepStatus = 'passed' | 'failed' | 'skipped' | 'error';
-export type RunStatus = 'passed' | 'failed' | 'error' | 'interrupted';
-
-export interface BlockResult {
-  id: string;
-  kind: BlockKind;
-  name?: string;
-  pos: SourcePos;
-  status: BlockStatus;
-  /** What ran: the shell command, or a one-line summary of a typed block. */
-  command: string;
-  exitCode?: number | null;
-  signal?: string | null;
-  timedOut: boolean;
-  /** How many times it ran (retry). */
-  attempts: number;
-  durationMs: number;
-  /** stdout and stderr interleaved as a terminal shows them (redacted). */
-  output: string;
-  stdout: string;
-  stderr: string;
-  /** The expected output as written in the lab, if any. */
-  expected?: string;
-  expectedPos?: SourcePos;
-  /** Unified diff expected/actual on a mismatch. */
-  diff?: string;
-  /** One-line reason for a failure or error. */
-  message?: string;
-  hint?: string;
-  /** Named captures this block produced (values of `secret` blocks redacted). */
-  captures?: Record<string, string>;
-  points?: number;
-}
-
-export interface StepReport {
-  index: number;
-  title: string;
-  slug: string;
-  pos: SourcePos;
-  status: StepStatus;
-  durationMs: number;
-  blocks: BlockResult[];
-}
-
-export interface CleanupResult {
-  /** Human label: `restore /var/lib/kubelet/config.yaml on kind-worker`, `cleanup block cleanup/1`. */
-  label: string;
-  source: 'undo' | 'cleanup-block';
-  status: 'passed' | 'failed';
-  durationMs: number;
-  message?: string;
-  output?: string;
-  pos?: SourcePos;
-}
-
-export interface RunReport {
-  schemaVersion: 1;
-  kubelab: string;
-  runId: string;
-  lab: { file: string; title: string; id: string };
-  startedAt: string;
-  finishedAt: string;
-  durationMs: number;
-  status: RunStatus;
-  /** The exit code the CLI uses for this run. */
-  exitCode: number;
-  steps: StepReport[];
-  cleanup: CleanupResult[];
-  summary: { steps: number; passed: number; failed: number; skipped: number; errors: number; cleanupFailures: number; points?: { earned: number; possible: number } };
-  error?: { code: string; message: string; hint?: string; pos?: SourcePos };
-}
-
-/** Events the runner emits, in order. Reporters subscribe to the kinds they need. */
-export type RunEvent =
-  | { kind: 'run-start'; lab: Lab; runId: string; total: number; startedAt: string }
-  | { kind: 'progress'; message: string }
-  | { kind: 'step-start'; step: Step; index: number; total: number }
-  | { kind: 'block-start'; step: Step; block: Block }
-  | { kind: 'block-output'; block: Block; stream: 'stdout' | 'stderr'; chunk: string }
-  | { kind: 'block-end'; step: Step; block: Block; result: BlockResult }
-  | { kind: 'step-end'; step: Step; report: StepReport }
-  | { kind: 'cleanup-start'; count: number }
-  | { kind: 'cleanup-end'; result: CleanupResult }
-  | { kind: 'run-end'; report: RunReport };
-
-export type RunEventKind = RunEvent['kind'];
-
-// ---------------------------------------------------------------------------------------------
-// Undo records. Every action that changes something registers one of these (journaled to disk)
-// BEFORE it acts; cleanup runs them LIFO. They are plain data so that `kubelab cleanup` can
-// finish them in another process after a crash.
-
-export type NodeRef = { transport: 'docker'; container: string } | { transport: 'ssh'; target: string; sshArgs?: string[] };
-
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace?: string;
-}
-
-export type Undo =
-  | { kind: 'sh'; label: string; command: string; cwd: string; env: Record<string, string>; pos?: SourcePos }
-  | { kind: 'restore-file'; label: string; node: NodeRef; path: string; backupPath: string; restartService?: string }
-  | { kind: 'delete-objects'; label: string; kubeconfig: string; context?: string; objects: ObjectRef[] }
-  | { kind: 'delete-cluster'; label: string; provider: 'kind'; name: string; kubeconfig?: string };
-
-export type UndoKind = Undo['kind'];
+export type * from '../model/report.js';
+export type * from '../model/undo.js';
 
 // ---------------------------------------------------------------------------------------------
 // What an executor (one module per block kind) gets and returns.
@@ -144,20 +40,30 @@ export interface Shell {
   cwd(): Promise<string>;
   env(): Promise<Record<string, string>>;
   close(): Promise<void>;
+  /** A bash script that restores this shell's variables, functions, options and directory. */
+  snapshot?(): Promise<string>;
+  /** The shell's process groups (bash and its jobs), for ending them after a crash. */
+  processGroups?(): { pgid: number; pid: number; startTime?: number }[];
 }
 
+/** What a block's module gets for one attempt. Built by createExecContext (./context.ts) only. */
 export interface ExecContext {
   lab: Lab;
   step?: Step;
+  /** `step` while the lab runs; `cleanup` for the Cleanup section and `{cleanup}` blocks. */
+  phase: 'step' | 'cleanup';
   shell: Shell;
   /** Lab vars plus captures so far (also exported into the shell). */
   vars: Record<string, string>;
-  /** Journal the undo to disk, then push it on the LIFO stack. Returns its id. */
+  /** Journal the undo to disk, then push it on the LIFO stack. Returns its id. Grading refuses. */
   registerUndo(undo: Undo): Promise<string>;
   /** Drop an undo that is no longer needed (e.g. the action itself rolled back). */
   dropUndo(id: string): Promise<void>;
+  /** Whether an undo matching `match` is still to be done (this run's, or a crashed one's it continues). */
+  isUndoPending(match: (undo: Undo) => boolean): boolean;
   /** The lab's cluster, when its provider is not `none`. */
   cluster?: ClusterHandle;
+  /** Aborted on an interrupt, and for typed blocks also when their timeout is up. */
   signal: AbortSignal;
   /** Effective timeout for this block (ms). */
   timeoutMs: number;
@@ -166,7 +72,12 @@ export interface ExecContext {
 }
 
 /** Executors return the result fields they know; the runner fills id/kind/pos/name/points. */
-export type ExecOutcome = Omit<BlockResult, 'id' | 'kind' | 'pos' | 'name' | 'points' | 'attempts'> & { attempts?: number };
+export type ExecOutcome = Omit<BlockResult, 'id' | 'kind' | 'pos' | 'name' | 'points' | 'attempts'> & {
+  /** Stopped by the run's signal (an interrupt), not by its own timeout. */
+  aborted?: boolean;
+  /** Something the learner should know, e.g. the shell's state was lost and restored. */
+  notice?: string;
+};
 
 export type Executor<B extends Block> = (block: B, ctx: ExecContext) => Promise<ExecOutcome>;
 
@@ -196,13 +107,15 @@ export interface RunOptions {
   reporters?: import('../report/types.js').Reporter[];
   /** Abort with reason 'SIGINT' or 'SIGTERM': the runner stops, runs cleanup, reports `interrupted`. */
   signal?: AbortSignal;
-  /** Where journals live. Default: $KUBELAB_STATE_DIR or ${XDG_STATE_HOME:-~/.local/state}/kubelab. */
+  /** Where journals live (overrides config.stateDir). */
   stateDir?: string;
+  /** The configuration the CLI built (state dir, tools, base environment); default defaultConfig(). */
+  config?: import('../config.js').KubelabConfig;
   /** Start even though a journal of an unfinished run exists. */
   force?: boolean;
   /** Cluster provider options (`--reuse`, `--keep`, `--context`, node image). */
   cluster?: Omit<import('../cluster/types.js').ProviderOptions, 'stateDir' | 'signal' | 'progress'>;
-  /** Replace executors (tests). */
+  /** Replace a block kind's execute (tests, embedders); everything else of executeBlock stays. */
   executors?: Partial<Executors>;
   /** Working directory of the shell session (default: the lab file's directory). */
   cwd?: string;

@@ -5,12 +5,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Block, Lab, Step } from '../lab/model.js';
-import type { BlockResult, ExecContext, Executors, Shell } from '../engine/types.js';
+import type { BlockResult } from '../model/report.js';
+import type { Executors, Shell } from '../engine/types.js';
+import type { ClusterHandle } from '../cluster/types.js';
 import { KubelabError, LabError, formatPos } from '../errors.js';
 import { KubeClusterHandle } from '../cluster/handle.js';
 import { openShell } from '../engine/shell.js';
+import { executeBlock } from '../engine/execute.js';
+import { refusingUndoSink } from '../engine/context.js';
+import { Redactor } from '../engine/redact.js';
+import { BLOCKS } from '../blocks/registry.js';
 import { explainMismatch } from '../learn/explain.js';
-import { labExecutors } from '../learn/executors.js';
 import { VERSION } from '../version.js';
 import type { GradedCheck, GradedStep, Gradebook, GradebookStep, Learner, LearnerGrade } from './model.js';
 import { defaultKubeconfig, type Impersonation, readContext, writePrivateKubeconfig } from './kubeconfig.js';
@@ -30,24 +35,21 @@ export interface GradeOptions {
   reachTimeoutMs?: number;
   /** Opens each learner's shell (default: the engine's bash session). */
   openShell?: OpenShell;
-  /** Runs the checks (default: the engine's executors). */
-  executors?: Executors;
+  /** Replace a block kind's execute (tests). */
+  executors?: Partial<Executors>;
   signal?: AbortSignal;
   /** Called as each learner's grade is done (progress lines). */
   onLearner?: (grade: LearnerGrade) => void;
-  env?: NodeJS.ProcessEnv;
+  /** Base environment of each learner's shell (the CLI's config.env). */
+  env: Record<string, string>;
 }
-
-const defaultExecutors = labExecutors();
-
-const MUTATING: ReadonlySet<Block['kind']> = new Set(['apply', 'kubelet-config']);
 
 /** The verify blocks grading runs, step by step; refuses typed mutating verify blocks. */
 export function gradableSteps(lab: Lab): { step: Step; checks: Block[] }[] {
   const out = lab.steps.map((step) => ({ step, checks: step.blocks.filter((b) => b.attrs.verify) })).filter((s) => s.checks.length);
   for (const { checks } of out) {
     for (const b of checks) {
-      if (MUTATING.has(b.kind)) {
+      if (BLOCKS[b.kind].mutates) {
         throw new LabError('mutating-verify', `${formatPos(b.pos)}: verify block ${b.id} is a \`${b.kind}\` block, which changes the cluster; grading never changes a learner's cluster`, {
           pos: b.pos,
           hint: 'make the check read-only: an `sh {verify}` block with kubectl get/auth can-i, or an `access-review {verify}` table',
@@ -124,11 +126,9 @@ async function gradeLearner(lab: Lab, plan: { step: Step; checks: Block[] }[], l
     dir = await mkdtemp(join(tmpdir(), 'kubelab-grade-'));
     const privateKubeconfig = join(dir, 'kubeconfig');
     await writePrivateKubeconfig(kubeconfig, context, privateKubeconfig, opts.as);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.env ?? process.env)) if (v !== undefined) env[k] = v;
     shell = await (opts.openShell ?? openShell)({
       cwd: dirname(resolve(lab.file)),
-      env: { ...env, ...lab.vars, KUBECONFIG: privateKubeconfig, KUBELAB_LEARNER: learner.name, KUBELAB_CONTEXT: context },
+      env: { ...opts.env, ...lab.vars, KUBECONFIG: privateKubeconfig, KUBELAB_LEARNER: learner.name, KUBELAB_CONTEXT: context },
     });
     const cluster = lab.cluster.provider === 'none' ? undefined : new KubeClusterHandle('existing', context, privateKubeconfig, context, async (node) => {
       throw new KubelabError('grade-no-node-access', `grading does not reach nodes (a check asked for node ${node.name})`, { hint: 'grade with read-only API checks' });
@@ -152,42 +152,23 @@ async function gradeLearner(lab: Lab, plan: { step: Step; checks: Block[] }[], l
   }
 }
 
-async function runCheck(lab: Lab, step: Step, block: Block, shell: Shell, cluster: ExecContext['cluster'], opts: GradeOptions): Promise<GradedCheck> {
-  const timeoutMs = block.attrs.timeout ?? lab.timeout;
-  const refuse = async (): Promise<string> => {
-    throw new KubelabError('grade-refused-change', `${formatPos(block.pos)}: check ${block.id} tried to change the cluster; grading never changes a learner's cluster`, { pos: block.pos, hint: 'make the verify block read-only' });
-  };
-  const ctx: ExecContext = {
-    lab,
+async function runCheck(lab: Lab, step: Step, block: Block, shell: Shell, cluster: ClusterHandle | undefined, opts: GradeOptions): Promise<GradedCheck> {
+  const result: BlockResult = await executeBlock(
+    {
+      lab,
+      shell,
+      vars: { ...lab.vars },
+      cluster,
+      // Grading's policy: a check never changes a learner's cluster.
+      undo: refusingUndoSink(() => `${formatPos(block.pos)}: check ${block.id} tried to change the cluster`),
+      signal: opts.signal ?? new AbortController().signal,
+      redactor: new Redactor(),
+      progress: () => undefined,
+      executors: opts.executors,
+    },
     step,
-    shell,
-    vars: { ...lab.vars },
-    registerUndo: refuse,
-    dropUndo: async () => undefined,
-    cluster,
-    signal: opts.signal ?? new AbortController().signal,
-    timeoutMs,
-    progress: () => undefined,
-  };
-  const started = Date.now();
-  let result: BlockResult;
-  try {
-    const executor = (opts.executors ?? defaultExecutors)[block.kind] as (b: Block, c: ExecContext) => ReturnType<Executors['sh']>;
-    let outcome = await executor(block, ctx);
-    let attempts = outcome.attempts ?? 1;
-    // `retry=MS`: a check may wait for the cluster to settle (re-run while it fails), unless the
-    // executor retried itself (it then reports attempts).
-    const deadline = started + (block.attrs.retry ?? 0);
-    while (outcome.status === 'failed' && outcome.attempts === undefined && Date.now() < deadline && !opts.signal?.aborted) {
-      await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, deadline - Date.now()))));
-      outcome = await executor(block, ctx);
-      attempts++;
-    }
-    result = { ...outcome, id: block.id, kind: block.kind, pos: block.pos, name: block.attrs.name, points: pointsOf(block), attempts };
-  } catch (e) {
-    const err = e as { message?: string; hint?: string };
-    result = { id: block.id, kind: block.kind, pos: block.pos, name: block.attrs.name, status: 'error', command: block.kind === 'sh' ? block.command : block.kind, timedOut: false, attempts: 1, durationMs: Date.now() - started, output: '', stdout: '', stderr: '', message: err?.message ?? String(e), hint: err?.hint };
-  }
+    block,
+  );
   const points = pointsOf(block);
   const explanation: string[] = [];
   if (result.status !== 'passed' && result.expected !== undefined && result.diff !== undefined) {

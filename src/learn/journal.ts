@@ -4,16 +4,16 @@
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Block, Lab } from '../lab/model.js';
-import type { CleanupResult, ExecContext, Executors, Shell, Undo } from '../engine/types.js';
+import type { CleanupResult } from '../model/report.js';
+import type { Undo } from '../model/undo.js';
+import type { BlockSession } from '../engine/context.js';
 import { Journal, journalPath } from '../engine/journal.js';
-import { runCleanupPhase } from '../engine/cleanup-phase.js';
-import { Redactor } from '../engine/redact.js';
+import { runCleanupPhase, cleanupLabel } from '../engine/cleanup-phase.js';
 
 export interface FinishInput {
-  shell: () => Promise<Shell>;
-  executors: Executors;
-  context: (block: Block, shell: Shell) => ExecContext;
+  session: () => Promise<BlockSession>;
   signal?: AbortSignal;
+  progress?: (message: string) => void;
 }
 
 export class LearnJournal {
@@ -45,17 +45,18 @@ export class LearnJournal {
     return this.begin().registerUndo(undo, setup);
   }
 
-  async drop(id: string): Promise<void> {
-    this.journal?.dropUndo(id);
+  /** A step's `{cleanup}` blocks run at cleanup once the learner reached the step (once each). */
+  async reached(blocks: readonly Block[], cwd: () => Promise<string>): Promise<void> {
+    for (const b of blocks) {
+      if (!b.attrs.cleanup) continue;
+      const j = this.begin();
+      if (j.isUndoPending((u) => u.kind === 'cleanup-block' && u.block.id === b.id)) continue;
+      j.registerUndo({ kind: 'cleanup-block', label: cleanupLabel(b), block: b, cwd: await cwd(), pos: b.pos });
+    }
   }
 
-  /** Remember that a step with `cleanup`-flagged blocks was reached (they run at cleanup). */
-  reached(blocks: readonly Block[]): void {
-    for (const b of blocks) if (b.attrs.cleanup) this.begin().addCleanupBlock(b.id);
-  }
-
-  setVar(name: string, value: string): void {
-    this.begin().setVar(name, value);
+  setVar(name: string, value: string, secret = false): void {
+    this.begin().setVar(name, value, secret);
   }
 
   /**
@@ -64,8 +65,8 @@ export class LearnJournal {
    */
   async finish(input: FinishInput): Promise<CleanupResult[]> {
     const journal = this.begin();
-    const results = await runCleanupPhase({ journal, lab: this.lab, shell: input.shell, executors: input.executors, context: input.context, reporters: [], redactor: new Redactor(), signal: input.signal });
-    if (results.every((r) => r.status === 'passed')) {
+    const results = await runCleanupPhase({ journal, lab: this.lab, session: input.session, reporters: [], signal: input.signal, progress: input.progress });
+    if (results.every((r) => r.status === 'passed') && journal.stack.unfinished === 0) {
       journal.remove();
       this.journal = undefined;
     }

@@ -6,9 +6,8 @@ import type { Lab } from '../lab/model.js';
 import type { ProviderOptions } from '../cluster/types.js';
 import { getProvider } from '../cluster/index.js';
 import { openShell } from '../engine/shell.js';
-import { labExecutors } from './executors.js';
+import { defaultConfig } from '../config.js';
 import { LearnJournal } from './journal.js';
-import { defaultStateDir } from './progress.js';
 import { EngineRuntime } from './runtime.js';
 import { LearnSession } from './session.js';
 
@@ -19,8 +18,8 @@ export interface OpenLearnSessionOptions {
   file?: string;
   /** Variables over the lab's own (like `--var`). */
   vars?: Record<string, string>;
-  /** Base environment of the lab's shell (default: process.env). */
-  env?: NodeJS.ProcessEnv;
+  /** Base environment of the lab's shell (default: defaultConfig().env, i.e. process.env). */
+  env?: Record<string, string>;
   /** Cluster options (context, node image…); a running cluster of the lab's name is reused. */
   provider?: Omit<ProviderOptions, 'stateDir'>;
   startStep?: number;
@@ -33,8 +32,9 @@ export interface OpenLearnSessionOptions {
  * `session.cleanup()` (undo it all) or just `session.close()` (leave it for `kubelab cleanup`).
  */
 export function openLearnSession(lab: Lab, opts: OpenLearnSessionOptions = {}): LearnSession {
-  const env = opts.env ?? process.env;
-  const stateDir = opts.stateDir ?? defaultStateDir(env);
+  const config = defaultConfig();
+  const env = opts.env ?? config.env;
+  const stateDir = opts.stateDir ?? config.stateDir;
   const file = resolve(opts.file ?? lab.file);
   const cwd = dirname(file);
   const vars = { ...lab.vars, ...opts.vars };
@@ -42,7 +42,6 @@ export function openLearnSession(lab: Lab, opts: OpenLearnSessionOptions = {}): 
   const runtime = new EngineRuntime({
     lab,
     openShell,
-    executors: labExecutors(),
     journal,
     provider: lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider),
     providerOptions: { reuse: true, keep: false, ...opts.provider, stateDir },

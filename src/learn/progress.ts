@@ -17,7 +17,6 @@ export interface Progress {
   updatedAt: string;
 }
 
-export { defaultStateDir } from '../engine/journal.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 

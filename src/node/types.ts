@@ -1,5 +1,5 @@
 // Node access: kind's node containers over `docker exec`, or hosts over ssh. Same interface.
-import type { NodeRef } from '../engine/types.js';
+import type { NodeRef } from '../model/undo.js';
 
 export interface NodeExecResult {
   exitCode: number;

@@ -1,5 +1,5 @@
 // The reporter interface: optional hooks, one per event kind (vitest's reporters are the model).
-import type { RunEvent, RunEventKind } from '../engine/types.js';
+import type { RunEvent, RunEventKind } from '../model/report.js';
 
 const HOOKS = {
   'run-start': 'onRunStart',

@@ -12,7 +12,10 @@ import { getProvider } from '../../src/cluster/index.js';
 import { kindClusters } from '../../src/cluster/kind.js';
 import { toolEnv } from '../../src/cluster/env.js';
 import type { KubeClusterHandle } from '../../src/cluster/handle.js';
-import { accessReviewExecutor, applyExecutor, kubeletConfigExecutor, kubeUndoHandlers } from '../../src/actions/index.js';
+import { UNDO_HANDLERS } from '../../src/blocks/registry.js';
+import { applyBlock } from '../../src/blocks/apply.js';
+import { kubeletConfigBlock } from '../../src/blocks/kubelet-config.js';
+import { accessReviewBlock } from '../../src/blocks/access-review.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { objectExists, ObjectApi } from '../../src/kube/objects.js';
 import { parse } from 'yaml';
@@ -44,8 +47,10 @@ const progress: string[] = [];
 function ctx(timeoutMs = 180_000): ExecContext {
   return {
     lab,
+    phase: 'step',
     shell: undefined as never,
     vars: {},
+    isUndoPending: (match) => undos.some((u) => match(u.undo)),
     async registerUndo(undo) {
       const id = String(undos.length + 1);
       undos.push({ id, undo });
@@ -67,15 +72,16 @@ async function runUndos(): Promise<void> {
     const { undo } = undos.pop()!;
     switch (undo.kind) {
       case 'restore-file':
-        await kubeUndoHandlers['restore-file'](undo);
+        await UNDO_HANDLERS['restore-file'](undo, {});
         break;
       case 'delete-objects':
-        await kubeUndoHandlers['delete-objects'](undo);
+        await UNDO_HANDLERS['delete-objects'](undo, {});
         break;
       case 'delete-cluster':
-        await kubeUndoHandlers['delete-cluster'](undo);
+        await UNDO_HANDLERS['delete-cluster'](undo, {});
         break;
       case 'sh':
+      case 'cleanup-block':
         throw new Error('no sh undos here');
     }
   }
@@ -153,7 +159,7 @@ describe.skipIf(!ready)('kind provider and Kubernetes actions on a real cluster'
     const block: KubeletConfigBlock = { kind: 'kubelet-config', id: 's/1', pos, attrs, node: 'worker', patch: { enableSystemLogQuery: true } };
     const n = undos.length;
     const t0 = Date.now();
-    const r = await kubeletConfigExecutor(block, ctx());
+    const r = await kubeletConfigBlock.execute(block, ctx());
     console.log(`kubelet-config block: ${Date.now() - t0} ms`);
     expect(r.message).toBeUndefined();
     expect(r.status).toBe('passed');
@@ -166,13 +172,13 @@ describe.skipIf(!ready)('kind provider and Kubernetes actions on a real cluster'
     expect(logs.trim().split('\n')).toHaveLength(3);
 
     // A second block on the same node does not register a second restore.
-    const again = await kubeletConfigExecutor({ ...block, patch: { enableSystemLogQuery: true, enableProfilingHandler: false } }, ctx());
+    const again = await kubeletConfigBlock.execute({ ...block, patch: { enableSystemLogQuery: true, enableProfilingHandler: false } }, ctx());
     expect(again.status).toBe('passed');
     expect(undos.length).toBe(n + 1);
 
     const restore = undos.pop()!.undo;
     expect(restore.kind).toBe('restore-file');
-    await kubeUndoHandlers['restore-file'](restore as Extract<Undo, { kind: 'restore-file' }>);
+    await UNDO_HANDLERS['restore-file'](restore as Extract<Undo, { kind: 'restore-file' }>, {});
     expect(sha(await node.readFile('/var/lib/kubelet/config.yaml'))).toBe(sha(before));
   });
 
@@ -182,7 +188,7 @@ describe.skipIf(!ready)('kind provider and Kubernetes actions on a real cluster'
     const n = undos.length;
     const block: KubeletConfigBlock = { kind: 'kubelet-config', id: 's/2', pos, attrs, node: 'worker', patch: { imageGCHighThresholdPercent: 200 } };
     const t0 = Date.now();
-    const r = await kubeletConfigExecutor(block, ctx(40_000));
+    const r = await kubeletConfigBlock.execute(block, ctx(40_000));
     console.log(`broken kubelet-config + rollback: ${Date.now() - t0} ms`);
     expect(r.status).toBe('failed');
     expect(r.message).toMatch(/did not come back.*the previous config was restored and the kubelet restarted/);
@@ -222,7 +228,7 @@ kind: Namespace
 metadata: { name: default }
 `;
     const block: ApplyBlock = { kind: 'apply', id: 's/3', pos, attrs, yaml, documents: yaml.split(/^---$/m).map((d) => parse(d)) };
-    const r = await applyExecutor(block, ctx());
+    const r = await applyBlock.execute(block, ctx());
     expect(r.status).toBe('passed');
     expect(r.output).toBe(
       [
@@ -247,15 +253,15 @@ metadata: { name: default }
       resource: 'nodes',
       rows: rows.map(([subresource, allowed], i) => ({ subresource, allowed, line: 10 + i })),
     });
-    const ok = await accessReviewExecutor(review([['metrics', true], ['proxy', false], ['log', false], ['healthz', false], ['configz', false], ['stats', false]]), ctx());
+    const ok = await accessReviewBlock.execute(review([['metrics', true], ['proxy', false], ['log', false], ['healthz', false], ['configz', false], ['stats', false]]), ctx());
     expect(ok.status).toBe('passed');
     expect(ok.output).toBe('metrics yes\nproxy   no\nlog     no\nhealthz no\nconfigz no\nstats   no\n');
-    const bad = await accessReviewExecutor(review([['metrics', true], ['configz', true]]), ctx());
+    const bad = await accessReviewBlock.execute(review([['metrics', true], ['configz', true]]), ctx());
     expect(bad.status).toBe('failed');
     expect(bad.message).toMatch(/^1 of 2 answers differ: configz: expected yes, got no \(fixture.md:11\)/);
 
     undos.pop();
-    await kubeUndoHandlers['delete-objects'](undo);
+    await UNDO_HANDLERS['delete-objects'](undo, {});
     const api = ObjectApi.forConfig(KubeClient.load({ kubeconfigPath: cluster.kubeconfigPath }).kc);
     expect(await objectExists(api, { apiVersion: 'v1', kind: 'Namespace', name: 'kauthz-e2e' })).toBe(false);
     expect(await objectExists(api, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'kubelab-e2e-metrics-only' })).toBe(false);

@@ -12,7 +12,6 @@ import { parseLab } from '../../src/lab/parse.js';
 import { openShell } from '../../src/engine/shell.js';
 import { gradeLab } from '../../src/grade/grade.js';
 import { writeGradebook } from '../../src/grade/output.js';
-import { labExecutors } from '../../src/learn/executors.js';
 import { hasChromium, launchChromium } from '../html/browser.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,7 +21,7 @@ const load = (f: string) => parseLab(readFileSync(join(root, f), 'utf8'), f);
 describe('kubelab grade on a kind cluster', () => {
   let cluster: TestCluster | undefined;
   let kubeconfig: string;
-  let env: NodeJS.ProcessEnv;
+  let env: Record<string, string>;
   const dir = mkdtempSync(join(tmpdir(), 'kubelab-grade-e2e-'));
 
   beforeAll(async () => {
@@ -55,7 +54,7 @@ describe('kubelab grade on a kind cluster', () => {
     cfg['current-context'] = 'alice';
     kubeconfig = join(dir, 'course.kubeconfig');
     writeFileSync(kubeconfig, stringify(cfg), { mode: 0o600 });
-    env = { ...process.env, PATH: `${dirname(c.env.kubectl)}${delimiter}${process.env.PATH ?? ''}` };
+    env = { ...(process.env as Record<string, string>), PATH: `${dirname(c.env.kubectl)}${delimiter}${process.env.PATH ?? ''}` };
   }, 1_200_000);
 
   afterAll(async () => {
@@ -75,7 +74,6 @@ describe('kubelab grade on a kind cluster', () => {
       ],
       parallel: 2,
       openShell,
-      executors: labExecutors(),
       env,
     });
     const [alice, bob, carol] = gb.learners;
@@ -119,10 +117,10 @@ describe('kubelab grade on a kind cluster', () => {
   it('runs the checks as the --as identity (kubectl impersonation through the private kubeconfig)', async () => {
     const lab = load('test/fixtures/grade/whoami.md');
     const learners = [{ name: 'alice', kubeconfig, context: 'alice' }];
-    const as = await gradeLab(lab, { learners, openShell, executors: labExecutors(), env, as: { user: 'jane' } });
+    const as = await gradeLab(lab, { learners, openShell, env, as: { user: 'jane' } });
     expect(as.learners[0]!.steps[0]!.checks[0]!.output).toBe('jane');
     expect(as.learners[0]!.earned).toBe(1);
-    const admin = await gradeLab(lab, { learners, openShell, executors: labExecutors(), env });
+    const admin = await gradeLab(lab, { learners, openShell, env });
     expect(admin.learners[0]!.earned).toBe(0);
     expect(admin.learners[0]!.steps[0]!.checks[0]!.output).not.toBe('jane');
   });
@@ -133,7 +131,7 @@ describe('kubelab grade on a kind cluster', () => {
     const dead = join(dir, 'dead.kubeconfig');
     writeFileSync(dead, stringify(cfg));
     const t = Date.now();
-    const gb = await gradeLab(load('test/fixtures/grade/cluster.md'), { learners: [{ name: 'dan', kubeconfig: dead, context: 'alice' }], openShell, executors: labExecutors(), env, reachTimeoutMs: 3000 });
+    const gb = await gradeLab(load('test/fixtures/grade/cluster.md'), { learners: [{ name: 'dan', kubeconfig: dead, context: 'alice' }], openShell, env, reachTimeoutMs: 3000 });
     expect(Date.now() - t).toBeLessThan(5000);
     expect(gb.learners[0]).toMatchObject({ status: 'error', error: { code: 'unreachable' } });
   });

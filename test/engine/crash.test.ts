@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
-import { finishJournals, journalDir } from '../../src/engine/journal.js';
+import { journalDir } from '../../src/engine/journal.js';
+import { finishJournals } from '../../src/engine/finish.js';
 import { runLab } from '../../src/engine/runner.js';
 import { parseLab } from '../../src/lab/parse.js';
 import { shellProcesses, tryKill } from '../../src/engine/procs.js';
@@ -76,13 +77,13 @@ echo section >> ${log}
 const CHILD = `
 import { readFileSync } from 'node:fs';
 import { runLab } from './src/engine/runner.js';
-import { shExecutor } from './src/engine/executors/sh.js';
+import { shBlock } from './src/blocks/sh.js';
 import { parseLab } from './src/lab/parse.js';
 const [file, stateDir, log] = process.argv.slice(2);
 const lab = parseLab(readFileSync(file, 'utf8'), file);
 const registering = async (block, ctx) => {
   await ctx.registerUndo({ kind: 'sh', label: 'undo ' + block.id, command: 'echo ' + block.id + ' >> ' + log, cwd: '/', env: {} });
-  return shExecutor(block, ctx);
+  return shBlock.execute(block, ctx);
 };
 await runLab(lab, { stateDir, executors: { sh: registering } });
 `;
@@ -123,7 +124,7 @@ describe('crash recovery', () => {
 
     // ...`kubelab cleanup` finishes the job: undos last-first, then the Cleanup section.
     const results = await finishJournals({ stateDir });
-    expect(results.map((r) => `${r.label}: ${r.status}`)).toEqual(['undo two/2: passed', 'undo two/1: passed', 'undo one/1: passed', 'cleanup block cleanup/1: passed']);
+    expect(results.map((r) => `${r.label}: ${r.status}`)).toEqual(['undo two/2: passed', 'undo two/1: passed', 'undo one/1: passed', `echo section >> ${log}: passed`]);
     expect(readFileSync(log, 'utf8')).toBe('two/2\ntwo/1\none/1\nsection\n');
     expect(readdirSync(journalDir(stateDir))).toEqual([]);
   }, 180_000);

@@ -4,10 +4,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLab } from '../../src/engine/runner.js';
-import { finishJournals, journalDir } from '../../src/engine/journal.js';
-import { shExecutor } from '../../src/engine/executors/sh.js';
+import { journalDir } from '../../src/engine/journal.js';
+import { finishJournals } from '../../src/engine/finish.js';
+import { shBlock } from '../../src/blocks/sh.js';
 import type { Executor, RunOptions } from '../../src/engine/types.js';
-import type { ShBlock } from '../../src/lab/model.js';
+import type { Block, ShBlock } from '../../src/lab/model.js';
 import { lab, recorder, sh } from './helpers.js';
 
 let dir: string;
@@ -27,10 +28,10 @@ const journals = () => (existsSync(journalDir(stateDir)) ? readdirSync(journalDi
 
 /** An sh executor that registers an undo (appending to undo.log) before running the block. */
 const registering: Executor<ShBlock> = async (block, ctx) => {
-  if (block.id.startsWith('cleanup/')) return shExecutor(block, ctx);
+  if (block.id.startsWith('cleanup/') || ctx.phase === 'cleanup') return shBlock.execute(block, ctx);
   const label = block.attrs.name ?? block.id;
   await ctx.registerUndo({ kind: 'sh', label: `undo ${label}`, command: `echo ${label} >> ${join(dir, 'undo.log')}`, cwd: dir, env: {} });
-  return shExecutor(block, ctx);
+  return shBlock.execute(block, ctx);
 };
 
 describe('runLab', () => {
@@ -146,7 +147,7 @@ describe('runLab', () => {
     const checking: Executor<ShBlock> = async (block, ctx) => {
       await ctx.registerUndo({ kind: 'sh', label: 'undo-x', command: 'true', cwd: dir, env: {} });
       seen = readFileSync(join(journalDir(stateDir), journals()[0]!), 'utf8');
-      return shExecutor(block, ctx);
+      return shBlock.execute(block, ctx);
     };
     await runLab(lab(file, [['A', [sh('true')]]]), opts({ executors: { sh: checking } }));
     expect(JSON.parse(seen!).undos).toMatchObject([{ undo: { label: 'undo-x' }, status: 'pending' }]);
@@ -156,7 +157,7 @@ describe('runLab', () => {
     const flag = join(dir, 'fixed');
     const failingUndo: Executor<ShBlock> = async (block, ctx) => {
       await ctx.registerUndo({ kind: 'sh', label: 'fragile undo', command: `test -e ${flag} || { echo not yet >&2; exit 9; }`, cwd: dir, env: {} });
-      return shExecutor(block, ctx);
+      return shBlock.execute(block, ctx);
     };
     const r = await runLab(lab(file, [['A', [sh('true')]]]), opts({ executors: { sh: failingUndo } }));
     expect(r.steps[0]!.status).toBe('passed');
@@ -210,7 +211,8 @@ describe('runLab', () => {
     const again = await runLab(all, opts());
     // A cleanup-flagged command is journaled as an undo (it runs LIFO with them).
     expect(again.error?.message).toContain('(3 undos and the Cleanup section (1 block) pending, started ');
-    await finishJournals({ stateDir });
+    const finished = await finishJournals({ stateDir });
+    expect(finished.filter((c) => c.status !== 'passed')).toEqual([]);
     expect(journals()).toEqual([]);
   });
 
@@ -222,7 +224,7 @@ describe('runLab', () => {
       ['B', [sh('true', { attrs: { name: 'never' } })]],
     ], { cleanupBlocks: [sh(`echo section >> ${log}`)] });
     // Interrupt once the sleeper really runs (not after a fixed delay: a loaded machine is slow to get there).
-    const interrupter = { onBlockOutput: (e: { block: ShBlock }) => void (e.block.attrs.name === 'sleeper' && ac.abort('SIGINT')) };
+    const interrupter = { onBlockOutput: (e: { block: Block }) => void (e.block.attrs.name === 'sleeper' && ac.abort('SIGINT')) };
     const started = Date.now();
     const r = await runLab(l, opts({ executors: { sh: registering }, signal: ac.signal, reporters: [interrupter] }));
     // Well before `sleep 100` would have ended (a wide margin for a loaded machine).

@@ -5,13 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { parseLab } from '../../src/lab/parse.js';
 import { openShell } from '../../src/engine/shell.js';
 import { gradeLab, gradableSteps } from '../../src/grade/grade.js';
-import { labExecutors } from '../../src/learn/executors.js';
 import type { Learner } from '../../src/grade/model.js';
 import { lab as handLab, step, attrs } from '../learn/helpers.js';
 import { fakeCourse } from './learners.js';
 
 const load = (f: string) => parseLab(readFileSync(f, 'utf8'), f);
-const base = { openShell, executors: labExecutors() };
+const base = { openShell, env: process.env as Record<string, string> };
 
 describe('gradeLab', () => {
   it('scores each learner from points=, explains failures, and turns a missing context or kubeconfig into an error row', async () => {

@@ -53,10 +53,10 @@ describe('Diagnostics', () => {
   it('sorts by line then column, stable', () => {
     const d = new Diagnostics();
     const p = (line: number, col?: number) => ({ file: 'f', line, col });
-    d.warning('empty-step', p(3));
-    d.error('markdown', p(1, 5));
-    d.error('bad-yaml', p(1, 2));
-    d.error('bad-manifest', p(3));
+    d.warning('empty-step', p(3), 'w');
+    d.error('markdown', p(1, 5), 'e');
+    d.error('bad-yaml', p(1, 2), 'e');
+    d.error('bad-manifest', p(3), 'e');
     expect(d.sorted().map((x) => x.code)).toEqual(['bad-yaml', 'markdown', 'empty-step', 'bad-manifest']);
   });
 });

@@ -32,7 +32,7 @@ describe('performance', () => {
     console.log(`parse + lint of 5,000 steps (${(src.length / 1024).toFixed(0)} KiB): ${ms.toFixed(0)} ms`);
     expect(lab!.steps).toHaveLength(5000);
     const heading = src.split('\n').indexOf('## Step 4999');
-    expect(lab!.steps[4999]!.blocks.map((b) => b.pos.line)).toEqual([heading + 5, heading + 13, heading + 15]);
+    expect(lab!.steps[4999]!.blocks.map((b: { pos: { line: number } }) => b.pos.line)).toEqual([heading + 5, heading + 13, heading + 15]);
   });
 
   it('grows linearly: 16x the steps costs well under 16x squared', () => {

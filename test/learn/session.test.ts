@@ -9,7 +9,6 @@ import { openShell } from '../../src/engine/shell.js';
 import { EngineRuntime } from '../../src/learn/runtime.js';
 import { LearnJournal } from '../../src/learn/journal.js';
 import { LearnSession } from '../../src/learn/session.js';
-import { labExecutors } from '../../src/learn/executors.js';
 import { findProgress } from '../../src/learn/progress.js';
 
 const FILE = 'test/fixtures/learn/basics.md';
@@ -20,7 +19,7 @@ function setup() {
   const lab = parseLab(readFileSync(FILE, 'utf8'), FILE);
   const vars = { ...lab.vars, SCRATCH: join(dir, 'scratch') };
   const journal = new LearnJournal(stateDir, lab, process.cwd(), vars);
-  const runtime = new EngineRuntime({ lab, openShell, executors: labExecutors(), journal, providerOptions: { stateDir }, vars, env: process.env });
+  const runtime = new EngineRuntime({ lab, openShell, journal, providerOptions: { stateDir }, vars, env: process.env as Record<string, string> });
   const session = new LearnSession({ lab, runtime, stateDir, file: join(process.cwd(), FILE) });
   return { dir, stateDir, lab, vars, journal, session };
 }
@@ -46,7 +45,7 @@ describe('LearnSession', () => {
       // The journal exists from the first block on; cleanup runs the Cleanup section and removes it.
       expect(journal.exists()).toBe(true);
       const cleanup = await session.cleanup();
-      expect(cleanup).toMatchObject({ kind: 'cleanup', results: [{ label: 'cleanup block cleanup/1', status: 'passed' }] });
+      expect(cleanup).toMatchObject({ kind: 'cleanup', results: [{ label: 'rm -rf "${SCRATCH:-/tmp/kubelab-learn-basics}"', status: 'passed' }] });
       expect(existsSync(vars.SCRATCH!)).toBe(false);
       expect(journal.exists()).toBe(false);
     } finally {

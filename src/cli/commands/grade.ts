@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.js';
 import { learnersFromContexts, parseRoster } from '../../grade/roster.js';
 import type { Learner, LearnerGrade } from '../../grade/model.js';
 import { painter } from '../../report/color.js';
-import { type CliCommand, type CliContext, fileErrorReason } from '../context.js';
+import { configOf, type CliCommand, type CliContext, fileErrorReason } from '../context.js';
 import { loadLab } from '../load.js';
 
 interface GradeFlags {
@@ -102,11 +102,10 @@ export async function grade(file: string, flags: GradeFlags, ctx: CliContext): P
       : `${g.earned === g.possible ? paint('green', '✓') : paint('yellow', '•')} ${g.learner}: ${g.earned}/${g.possible}${g.steps.flatMap((s) => s.checks).filter((c) => c.status !== 'passed').map((c) => `\n    ${paint('red', '✗')} ${c.name ?? c.id}: ${c.explanation[0] ?? c.message ?? c.status}`).join('')}\n`;
   // Loaded here, not at the top: grading pulls in the engine and the Kubernetes client, which
   // would slow down `--help`, `lint` and `list`.
-  const [{ openShell }, { gradeLab }, { writeGradebook }, { labExecutors }] = await Promise.all([
+  const [{ openShell }, { gradeLab }, { writeGradebook }] = await Promise.all([
     import('../../engine/shell.js'),
     import('../../grade/grade.js'),
     import('../../grade/output.js'),
-    import('../../learn/executors.js'),
   ]);
   ctx.stdout.write(`Grading ${learners.length} learner${learners.length === 1 ? '' : 's'} on ${lab.title} (${flags.parallel} at a time)…\n`);
   const gb = await gradeLab(lab, {
@@ -115,9 +114,8 @@ export async function grade(file: string, flags: GradeFlags, ctx: CliContext): P
     as: flags.as ? { user: flags.as, groups: flags.asGroup } : undefined,
     reachTimeoutMs: flags.reachTimeout,
     openShell,
-    executors: labExecutors(),
     signal: ctx.signal,
-    env: ctx.env,
+    env: configOf(ctx).env,
     onLearner: (g) => ctx.stdout.write(line(g)),
   });
   if (flags.out) {

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import type { ProviderOptions } from '../../cluster/types.js';
 import { UsageError } from '../../errors.js';
 import type { TtyOut } from '../../learn/tty.js';
-import { type CliCommand, type CliContext, type CliInput, fileErrorReason } from '../context.js';
+import { configOf, type CliCommand, type CliContext, type CliInput, fileErrorReason } from '../context.js';
 import { loadLab } from '../load.js';
 import { parseVar } from '../run-options.js';
 
@@ -53,14 +53,13 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   if (lab.steps.length === 0) throw new UsageError('lab-no-steps', `${lab.file} has no steps to learn`, { hint: 'each step starts with a level-2 heading (`## Title`); see docs/lab-format.md' });
   // Loaded here, not at the top: the engine and the cluster providers pull in the Kubernetes
   // client, which would slow down `--help`, `lint` and `list`.
-  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { labExecutors }, { clearProgress, defaultStateDir, findProgress }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
+  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
     import('../../engine/shell.js'),
     import('../../engine/finish.js'),
     import('../../cluster/index.js'),
     import('../../learn/runtime.js'),
     import('../../learn/journal.js'),
     import('../../learn/session.js'),
-    import('../../learn/executors.js'),
     import('../../learn/progress.js'),
     import('../../learn/notes.js'),
     import('../../learn/text.js'),
@@ -68,7 +67,8 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
     import('../../learn/plain.js'),
   ]);
   const labPath = resolve(ctx.cwd, file);
-  const stateDir = flags.stateDir ? resolve(ctx.cwd, flags.stateDir) : defaultStateDir(ctx.env);
+  const config = configOf(ctx, flags);
+  const { stateDir } = config;
   // Progress is saved there at once: a bad --state-dir fails now, in words, not at the first step.
   await mkdir(stateDir, { recursive: true }).catch((e: unknown) => {
     throw new UsageError('state-dir-not-writable', `cannot use ${flags.stateDir ?? stateDir} as the state directory: ${fileErrorReason(e)}`, { hint: 'give --state-dir (or $KUBELAB_STATE_DIR) a directory you can write to' });
@@ -82,7 +82,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   const out = ctx.stdout as TtyOut & { isTTY?: boolean };
   const providerOptions: ProviderOptions = { stateDir, reuse: true, keep: false, ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}) };
   const makeRuntime = () =>
-    new EngineRuntime({ lab, openShell, executors: labExecutors(), journal, provider: lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider), providerOptions, env: ctx.env, vars, cwd });
+    new EngineRuntime({ lab, openShell, journal, provider: lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider), providerOptions, env: config.env, vars, cwd });
 
   let startStep = 0;
   let done: string[] = [];
@@ -91,7 +91,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
     if (journal.exists()) {
       ctx.stdout.write('Undoing what earlier sessions of this lab changed…\n');
       // The engine's own finishing of this lab's journal (what `kubelab cleanup` does for it).
-      const note = { kind: 'cleanup' as const, results: await finishJournal(journal.path, { stateDir, signal: ctx.signal }) };
+      const note = { kind: 'cleanup' as const, results: await finishJournal(journal.path, { stateDir, env: config.env, signal: ctx.signal }) };
       ctx.stdout.write(formatNote(note, style, out.columns ?? 80).join('\n') + '\n');
       if (note.results.some((r) => r.status === 'failed')) return 1;
     }

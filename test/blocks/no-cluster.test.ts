@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecContext } from '../../src/engine/types.js';
 import type { Block, Lab } from '../../src/lab/model.js';
-import { accessReviewExecutor, applyExecutor, kubeletConfigExecutor } from '../../src/actions/index.js';
+import { BLOCKS } from '../../src/blocks/registry.js';
 
 const pos = { file: 'lab.md', line: 12 };
 const attrs = { cleanup: false, verify: false, hint: false, solution: false, skip: false, unordered: false, secret: false, stream: 'both' as const, raw: {} };
@@ -9,10 +9,12 @@ const lab: Lab = { file: 'lab.md', source: '', title: 't', id: 't', cluster: { p
 const registered: unknown[] = [];
 const ctx: ExecContext = {
   lab,
+  phase: 'step',
   shell: undefined as never,
   vars: {},
   registerUndo: async (u) => (registered.push(u), 'u1'),
   dropUndo: async () => {},
+  isUndoPending: () => false,
   signal: new AbortController().signal,
   timeoutMs: 1000,
   progress: () => {},
@@ -25,8 +27,7 @@ describe('typed blocks in a lab without a cluster', () => {
     { kind: 'access-review', id: 's/3', pos, attrs, subject: { kind: 'user', user: 'u', groups: [] }, verb: 'get', resource: 'nodes', rows: [{ subresource: 'metrics', allowed: true, line: 13 }] },
   ];
   it.each(blocks.map((b) => [b.kind, b] as const))('%s fails with where and how to fix it, registering nothing', async (_kind, block) => {
-    const run = block.kind === 'apply' ? applyExecutor(block, ctx) : block.kind === 'kubelet-config' ? kubeletConfigExecutor(block, ctx) : block.kind === 'access-review' ? accessReviewExecutor(block, ctx) : undefined;
-    const err = await run!.catch((e) => e);
+    const err = (await (BLOCKS[block.kind].execute as (b: Block, c: ExecContext) => Promise<unknown>)(block, ctx).catch((e: unknown) => e)) as { code?: string; message: string; pos?: unknown; hint?: string };
     expect(err.code).toBe('no-cluster');
     expect(err.message).toContain(`a ${block.kind} block needs a cluster`);
     expect(err.pos).toEqual(pos);

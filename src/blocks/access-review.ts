@@ -1,9 +1,10 @@
 // ```access-review { as=... verb=get resource=nodes }```: one SubjectAccessReview per row
 // (`metrics yes`), the answers printed as `kubectl auth can-i` would, differing rows failing.
 import type { V1SubjectAccessReview } from '@kubernetes/client-node';
-import type { Executor } from '../engine/types.js';
+import type { ExecContext, ExecOutcome } from '../engine/types.js';
 import type { AccessReviewBlock, AccessSubject } from '../lab/model.js';
-import { clientFor, outcome, requireCluster } from './context.js';
+import type { BlockModule } from './types.js';
+import { clientFor, outcome, requireCluster } from './cluster-context.js';
 
 /** The SubjectAccessReview spec subject: a service account is the user the API server sees. */
 export function subjectSpec(subject: AccessSubject): { user: string; groups: string[] } {
@@ -36,9 +37,9 @@ function splitResource(resource: string): [string, string] {
   return dot > 0 ? [resource.slice(0, dot), resource.slice(dot + 1)] : [resource, ''];
 }
 
-export const accessReviewExecutor: Executor<AccessReviewBlock> = async (block, ctx) => {
+async function execute(block: AccessReviewBlock, ctx: ExecContext): Promise<ExecOutcome> {
   const started = Date.now();
-  const client = clientFor(requireCluster(ctx, block));
+  const client = await clientFor(requireCluster(ctx, block));
   const who = subjectSpec(block.subject).user;
   const command = `access-review ${block.verb} ${block.resource} as ${who}: ${block.rows.map((r) => r.subresource).join(' ')}`;
   const width = Math.max(...block.rows.map((r) => r.subresource.length));
@@ -69,4 +70,12 @@ export const accessReviewExecutor: Executor<AccessReviewBlock> = async (block, c
     });
   }
   return outcome(started, { status: 'passed', command, output, expected });
+}
+
+export const accessReviewBlock: BlockModule<AccessReviewBlock> = {
+  kind: 'access-review',
+  attrs: ['as', 'verb', 'resource', 'groups'],
+  mutates: false,
+  describe: (block) => `access-review ${block.verb} ${block.resource} (${block.rows.length} row(s))`,
+  execute,
 };

@@ -3,7 +3,7 @@ import type { ExecContext, ExecOutcome } from '../engine/types.js';
 import type { Block } from '../lab/model.js';
 import type { ClusterHandle } from '../cluster/types.js';
 import { LabError } from '../errors.js';
-import { KubeClient } from '../kube/client.js';
+import type { KubeClient } from '../kube/client.js';
 
 export function requireCluster(ctx: ExecContext, block: Block): ClusterHandle {
   if (!ctx.cluster) {
@@ -15,7 +15,9 @@ export function requireCluster(ctx: ExecContext, block: Block): ClusterHandle {
   return ctx.cluster;
 }
 
-export function clientFor(cluster: ClusterHandle): KubeClient {
+/** A client for the cluster; @kubernetes/client-node is loaded only by labs that use a cluster. */
+export async function clientFor(cluster: ClusterHandle): Promise<KubeClient> {
+  const { KubeClient } = await import('../kube/client.js');
   return KubeClient.load({ kubeconfigPath: cluster.kubeconfigPath, context: cluster.context });
 }
 

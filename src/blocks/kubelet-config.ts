@@ -1,29 +1,31 @@
 // ```kubelet-config { node=worker }```: merge YAML into a node's kubelet config, restart the
 // kubelet, and check that it came back Ready with the new values; roll back by itself when not.
-import { createTwoFilesPatch } from 'diff';
-import type { ExecContext, Executor } from '../engine/types.js';
-import type { KubeletConfigBlock, Lab } from '../lab/model.js';
+// Its undo kind `restore-file` puts a node file's backup back (and restarts the service).
+import type { ExecContext, ExecOutcome } from '../engine/types.js';
+import type { KubeletConfigBlock } from '../lab/model.js';
 import type { NodeAccess } from '../node/types.js';
-import { CommandNodeAccess } from '../node/command-node.js';
-import { waitForNodesReady } from '../kube/nodes.js';
+import type { Undo } from '../model/undo.js';
 import type { KubeClient } from '../kube/client.js';
-import { clientFor, outcome, requireCluster } from './context.js';
-import { configMismatches, mergeYamlText } from './merge.js';
+import type { BlockModule, UndoHandler } from './types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { clientFor, outcome, requireCluster } from './cluster-context.js';
 
 export const KUBELET_CONFIG_PATH = '/var/lib/kubelet/config.yaml';
 export const KUBELET_UNIT = 'kubelet';
 const JOURNAL_LINES = 20;
 const CONFIGZ_TIMEOUT_MS = 60_000;
 
-// Backups this process registered a restore undo for, per lab run: a second block on the same
-// node must not register a second restore of the same backup.
-const registered = new WeakMap<Lab, Set<string>>();
-
-export const kubeletConfigExecutor: Executor<KubeletConfigBlock> = async (block, ctx) => {
+async function execute(block: KubeletConfigBlock, ctx: ExecContext): Promise<ExecOutcome> {
   const started = Date.now();
   const cluster = requireCluster(ctx, block);
   const node = await cluster.node(block.node);
-  const client = clientFor(cluster);
+  const client = await clientFor(cluster);
+  const [{ createTwoFilesPatch }, { CommandNodeAccess }, { waitForNodesReady }, { mergeYamlText }] = await Promise.all([
+    import('diff'),
+    import('../node/command-node.js'),
+    import('../kube/nodes.js'),
+    import('../kube/config-merge.js'),
+  ]);
   const command = `kubelet-config on ${node.name}: ${Object.keys(block.patch).join(', ')}`;
   const lines: string[] = [];
   const say = (l: string) => {
@@ -33,13 +35,13 @@ export const kubeletConfigExecutor: Executor<KubeletConfigBlock> = async (block,
 
   const original = (await node.readFile(KUBELET_CONFIG_PATH)).toString('utf8');
   const { backupPath, created } = node instanceof CommandNodeAccess ? await node.backup(KUBELET_CONFIG_PATH) : { backupPath: await node.backupFile(KUBELET_CONFIG_PATH), created: true };
-  const key = `${JSON.stringify(node.ref)}:${KUBELET_CONFIG_PATH}`;
-  const seen = registered.get(ctx.lab) ?? new Set<string>();
-  registered.set(ctx.lab, seen);
+  const ref = JSON.stringify(node.ref);
+  // One restore per file: the journal knows whether this run (or a crashed one it continues)
+  // already registered it. A backup that exists but that no pending undo restores is from an
+  // interrupted earlier run: it holds the config as it was before that run.
+  const pending = ctx.isUndoPending((u) => u.kind === 'restore-file' && u.path === KUBELET_CONFIG_PATH && JSON.stringify(u.node) === ref);
   let undoId: string | undefined;
-  // A backup that exists but that this run did not make is from an interrupted earlier run: it
-  // holds the config as it was before that run, which is what cleanup must restore.
-  if (created || !seen.has(key)) {
+  if (created || !pending) {
     undoId = await ctx.registerUndo({
       kind: 'restore-file',
       label: `restore ${KUBELET_CONFIG_PATH} on ${node.name}`,
@@ -48,7 +50,6 @@ export const kubeletConfigExecutor: Executor<KubeletConfigBlock> = async (block,
       backupPath,
       restartService: KUBELET_UNIT,
     });
-    seen.add(key);
   }
 
   let merged: string;
@@ -89,7 +90,7 @@ export const kubeletConfigExecutor: Executor<KubeletConfigBlock> = async (block,
       hint: `the lines above are from \`journalctl -u kubelet\` on ${node.name}; fix the kubelet-config block at ${block.pos.file}:${block.pos.line}`,
     });
   }
-};
+}
 
 function remaining(deadline: number): number {
   return Math.max(deadline - Date.now(), 5_000);
@@ -115,6 +116,7 @@ async function rollBack(node: NodeAccess, original: string, ownBackup: string | 
 }
 
 async function waitForConfigz(client: KubeClient, nodeName: string, patch: Record<string, unknown>, timeoutMs: number, signal: AbortSignal): Promise<string[]> {
+  const { configMismatches } = await import('../kube/config-merge.js');
   const deadline = Date.now() + timeoutMs;
   let mismatches: string[] = ['no answer from /configz yet'];
   while (!signal.aborted) {
@@ -126,7 +128,30 @@ async function waitForConfigz(client: KubeClient, nodeName: string, patch: Recor
       mismatches = [`/configz: ${(e as Error).message}`];
     }
     if (Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000, undefined, { signal }).catch(() => undefined);
   }
   return mismatches;
 }
+
+/** Puts a node file's backup back, then restarts the service that reads it. */
+export const restoreFileUndo: UndoHandler<Extract<Undo, { kind: 'restore-file' }>> = async (undo, opts) => {
+  const { nodeFromRef } = await import('../node/from-ref.js');
+  const node = nodeFromRef(undo.node);
+  await node.restoreBackup(undo.path, undo.backupPath);
+  let out = `restored ${undo.path} on ${node.describe()}`;
+  if (undo.restartService) {
+    opts.progress?.(`restarting ${undo.restartService} on ${node.describe()}`);
+    await node.restartService(undo.restartService, { timeoutMs: 120_000, signal: opts.signal });
+    out += `; ${undo.restartService} restarted and active`;
+  }
+  return out;
+};
+
+export const kubeletConfigBlock: BlockModule<KubeletConfigBlock> = {
+  kind: 'kubelet-config',
+  attrs: ['node'],
+  mutates: true,
+  describe: (block) => `kubelet-config on ${block.node}`,
+  execute,
+  undo: { 'restore-file': restoreFileUndo },
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewBody, subjectSpec } from '../../src/actions/access-review.js';
+import { reviewBody, subjectSpec } from '../../src/blocks/access-review.js';
 import { objectLabel } from '../../src/kube/objects.js';
 
 describe('access-review subjects', () => {

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
-import { configMismatches, mergeYamlText, parseGoDuration } from '../../src/actions/merge.js';
+import { configMismatches, mergeYamlText, parseGoDuration } from '../../src/kube/config-merge.js';
 
 const kubeletConfig = `apiVersion: kubelet.config.k8s.io/v1beta1
 authentication:

@@ -1,16 +1,18 @@
 // ```apply```: multi-document YAML, server-side applied (field manager kubelab) in order. The
 // objects it creates are registered for deletion (reverse order) BEFORE anything is applied;
 // objects that existed already are changed but never deleted by cleanup.
-import type { Executor, ObjectRef } from '../engine/types.js';
+import type { ExecContext, ExecOutcome } from '../engine/types.js';
+import type { ObjectRef, Undo } from '../model/undo.js';
 import type { ApplyBlock } from '../lab/model.js';
+import type { BlockModule, UndoHandler } from './types.js';
 import { LabError } from '../errors.js';
-import { ObjectApi, describeRef, objectExists, objectLabel, refOf, serverSideApply } from '../kube/objects.js';
-import { clientFor, outcome, requireCluster } from './context.js';
+import { clientFor, outcome, requireCluster } from './cluster-context.js';
 
-export const applyExecutor: Executor<ApplyBlock> = async (block, ctx) => {
+async function execute(block: ApplyBlock, ctx: ExecContext): Promise<ExecOutcome> {
   const started = Date.now();
   const cluster = requireCluster(ctx, block);
-  const client = clientFor(cluster);
+  const client = await clientFor(cluster);
+  const { ObjectApi, describeRef, objectExists, objectLabel, refOf, serverSideApply } = await import('../kube/objects.js');
   const api = ObjectApi.forConfig(client.kc);
   const docs = block.documents.filter((d) => d && Object.keys(d).length > 0);
 
@@ -48,4 +50,21 @@ export const applyExecutor: Executor<ApplyBlock> = async (block, ctx) => {
     ctx.onOutput?.('stdout', `${line}\n`);
   }
   return outcome(started, { status: 'passed', command, output: lines.join('\n') + '\n' });
+}
+
+/** Deletes the objects an apply block created (last first), waiting until they are gone. */
+export const deleteObjectsUndo: UndoHandler<Extract<Undo, { kind: 'delete-objects' }>> = async (undo, opts) => {
+  const [{ KubeClient }, { deleteObjects }] = await Promise.all([import('../kube/client.js'), import('../kube/objects.js')]);
+  const client = KubeClient.load({ kubeconfigPath: undo.kubeconfig, context: undo.context });
+  const lines = await deleteObjects(client, undo.objects, { signal: opts.signal });
+  return lines.join('\n');
+};
+
+export const applyBlock: BlockModule<ApplyBlock> = {
+  kind: 'apply',
+  attrs: [],
+  mutates: true,
+  describe: (block) => `apply ${block.documents.length} object(s)`,
+  execute,
+  undo: { 'delete-objects': deleteObjectsUndo },
 };
