@@ -39,10 +39,15 @@ export async function finishJournal(path: string, opts: FinishOptions): Promise<
   // MERGE: end the dead run's process groups here (procs.ts endProcessGroups).
   let lab: Lab | undefined;
   let labProblem: string | undefined;
-  try {
-    lab = parseLab(readFileSync(data.lab.file, 'utf8'), data.lab.file);
-  } catch (e) {
-    labProblem = `cannot read ${data.lab.file} again for its cleanup blocks: ${(e as Error).message}`;
+  if (data.cleanupSection) {
+    // The Cleanup section as the run knew it, whatever became of the file since.
+    lab = { file: data.lab.file, source: '', title: data.lab.title, id: data.lab.id, cluster: { provider: 'none' }, vars: {}, timeout: 120_000, steps: [], cleanup: data.cleanupSection };
+  } else {
+    try {
+      lab = parseLab(readFileSync(data.lab.file, 'utf8'), data.lab.file);
+    } catch (e) {
+      labProblem = `cannot read ${data.lab.file} again for its cleanup blocks: ${(e as Error).message}`;
+    }
   }
   const redactor = new Redactor();
   for (const name of data.secretNames ?? []) if (data.vars[name] !== undefined) redactor.addSecret(data.vars[name]!);

@@ -4,7 +4,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import type { Lab } from '../lab/model.js';
+import type { Block, Lab } from '../lab/model.js';
 import type { Undo } from '../model/undo.js';
 import { KubelabError } from '../errors.js';
 import { UndoStack, type UndoEntry } from './cleanup.js';
@@ -24,6 +24,8 @@ export interface JournalData {
   processGroups?: { pgid: number; pid: number; startTime?: number }[];
   /** Earlier journals listed reached `{cleanup}` blocks here; they are undos of kind `cleanup-block` now. */
   cleanupBlocks?: string[];
+  /** The lab's Cleanup section as the run knew it: `kubelab cleanup` runs it even if the file changed or went. */
+  cleanupSection?: Block[];
   /** Ids of cleanup blocks (flagged or of the Cleanup section) that already ran successfully. */
   cleanupDone: string[];
   undos: UndoEntry[];
@@ -117,6 +119,7 @@ export class Journal {
       startedAt: new Date().toISOString(),
       cwd: init.cwd,
       vars: init.vars,
+      cleanupSection: lab.cleanup,
       cleanupDone: [],
       undos: [],
     };
