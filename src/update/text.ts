@@ -3,7 +3,7 @@
 // place by the escaped actual line, and a block is refused when no true rewrite exists (output the
 // redactor changed; a `{{capture}}` line that no longer matches, whose capture the rewrite would drop).
 import { REDACTED } from '../engine/redact.js';
-import { alignOrdered, alignUnordered, explainOrdered, type AlignOp } from '../match/align.js';
+import { alignOrdered, alignUnordered, type AlignOp } from '../match/align.js';
 import { escapeLine } from '../match/escape.js';
 import { normalizeLines } from '../match/normalize.js';
 import { matchLine, parseLine, type LinePattern } from '../match/pattern.js';
@@ -18,7 +18,7 @@ export type BlockRewrite =
 /** How a new actual line is written; `at` is its index in the new text (see rewrite.ts). */
 export type EscapeLine = (line: string, at: number) => string;
 
-/** Above this many (expected × actual) cells in one changed stretch, it is rewritten as aligned. */
+/** Above this many (expected × actual) cells in all changed stretches of a block, the rest are rewritten as aligned. */
 const MAX_GAP_CELLS = 1_000_000;
 
 /** Names a pattern line captures (`{{name}}`, `{{name:RE}}`, `(?<name>…)` in a `(re)` line). */
@@ -43,14 +43,15 @@ export function rewriteBlockText(expected: Pick<ExpectedOutput, 'text' | 'unorde
   const actual = normalizeLines(actualText);
   const lines = normalizeLines(expected.text);
   const patterns = lines.map((line) => parseLine(line));
-  const ok = expected.unordered ? alignUnordered(patterns, actual).ok : alignOrdered(patterns, actual).ok;
-  if (ok) return { kind: 'unchanged' };
+  // A failed alignment's ops explain it (the most expected lines matched): the rewrite starts there.
+  const alignment = expected.unordered ? alignUnordered(patterns, actual) : alignOrdered(patterns, actual);
+  if (alignment.ok) return { kind: 'unchanged' };
   // The report holds the output as redacted: what the command printed is not known, so nothing
   // derived from it (not even which author lines still match) may go into the lab.
   if (actual.some((line) => line.includes(REDACTED))) {
     return { kind: 'refused', reason: `the output shows ${REDACTED} where the redactor hid a secret, so the real output is not known` };
   }
-  const { out, kept } = expected.unordered ? rewriteUnordered(patterns, lines, actual, escape) : rewriteOrdered(patterns, lines, actual, escape);
+  const { out, kept } = expected.unordered ? rewriteUnordered(alignment.ops, patterns, lines, actual, escape) : rewriteOrdered(alignment.ops, patterns, lines, actual, escape);
   const lost = patterns.flatMap((p, i) => (!kept.has(i) && lineCaptures(p).length > 0 ? [i] : []));
   if (lost.length > 0) {
     const names = lost.flatMap((i) => lineCaptures(patterns[i]!).map((n) => `{{${n}}}`));
@@ -73,15 +74,16 @@ interface Rewritten {
  * between kept lines rewritten on its own with as few author lines deleted, then as few lines
  * changed, as possible: a changed line is replaced where it was, a `...` absorbs what it can.
  */
-function rewriteOrdered(patterns: LinePattern[], lines: string[], actual: string[], escape: EscapeLine): Rewritten {
+function rewriteOrdered(ops: AlignOp[], patterns: LinePattern[], lines: string[], actual: string[], escape: EscapeLine): Rewritten {
   const out: string[] = [];
   const kept = new Set<number>();
   let gap: AlignOp[] = [];
+  const budget = { cells: MAX_GAP_CELLS };
   const flush = () => {
-    if (gap.length > 0) rewriteGap(gap, patterns, lines, actual, escape, out, kept);
+    if (gap.length > 0) rewriteGap(gap, patterns, lines, actual, escape, out, kept, budget);
     gap = [];
   };
-  for (const op of explainOrdered(patterns, actual).ops) {
+  for (const op of ops) {
     if (op.kind === 'match') {
       flush();
       kept.add(op.exp);
@@ -95,7 +97,7 @@ function rewriteOrdered(patterns: LinePattern[], lines: string[], actual: string
 type GapStep = 'keep' | 'absorb' | 'end' | 'replace' | 'delete' | 'insert';
 
 /** A stretch of expected lines (`...` and unmatched ones) and the actual lines between two kept lines. */
-function rewriteGap(ops: AlignOp[], patterns: LinePattern[], lines: string[], actual: string[], escape: EscapeLine, out: string[], kept: Set<number>): void {
+function rewriteGap(ops: AlignOp[], patterns: LinePattern[], lines: string[], actual: string[], escape: EscapeLine, out: string[], kept: Set<number>, budget: { cells: number }): void {
   const exps: number[] = [];
   const acts: number[] = [];
   for (const op of ops) {
@@ -109,7 +111,8 @@ function rewriteGap(ops: AlignOp[], patterns: LinePattern[], lines: string[], ac
   acts.sort((a, b) => a - b);
   const k = exps.length;
   const l = acts.length;
-  if ((k + 1) * (l + 1) > MAX_GAP_CELLS) {
+  budget.cells -= (k + 1) * (l + 1);
+  if (budget.cells < 0) {
     // Too big to weigh every way: write it as aligned (`...` absorb, the rest deleted or added).
     for (const op of ops) {
       if (op.kind === 'ellipsis') {
@@ -196,8 +199,7 @@ function rewriteGap(ops: AlignOp[], patterns: LinePattern[], lines: string[], ac
  * actual line left without one (in output order) in its place; lines left over are added at the
  * end unless a `...` allows them; author lines left over are deleted.
  */
-function rewriteUnordered(patterns: LinePattern[], lines: string[], actual: string[], escape: EscapeLine): Rewritten {
-  const { ops } = alignUnordered(patterns, actual);
+function rewriteUnordered(ops: AlignOp[], patterns: LinePattern[], lines: string[], actual: string[], escape: EscapeLine): Rewritten {
   const paired = new Set<number>();
   const free: number[] = [];
   for (const op of ops) {
