@@ -2,6 +2,7 @@
 // changes: the bytes are read strictly (a lab that is not UTF-8 would be written back with U+FFFD
 // in place of what was there), and the new text goes to the real file behind a symlink, with its
 // mode and owner, by a temp file in the same directory renamed over it (never half-written).
+// When src/lab/source.ts gets its fatal UTF-8 reader, decodeLabStrict should become that reader.
 import { randomBytes } from 'node:crypto';
 import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
