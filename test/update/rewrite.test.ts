@@ -4,7 +4,8 @@ import { LabError } from '../../src/errors.js';
 import { parseLab } from '../../src/lab/parse.js';
 import type { ExpectedOutput, ShBlock } from '../../src/lab/model.js';
 import { matchText } from '../../src/match/index.js';
-import { rewriteExpected, type ExpectedUpdate } from '../../src/update/rewrite.js';
+import { REDACTED } from '../../src/engine/redact.js';
+import { rewriteExpected, rewriteLab, type ExpectedUpdate } from '../../src/update/rewrite.js';
 
 const FRONT = '---\ntitle: T\nid: t\ncluster: { provider: none }\n---\n\n# T\n\n';
 
@@ -75,6 +76,42 @@ describe('rewriteExpected: text/output fences', () => {
     const src = `${FRONT}## S\n\n\`\`\`sh\nls\n\`\`\`\n\n\`\`\`text { unordered }\nc\nb\nold\n\`\`\`\n`;
     const next = update(src, ['a\nb\nc\n']);
     expect(next).toContain('```text { unordered }\nc\nb\na\n```');
+  });
+});
+
+describe('rewriteExpected: changed lines are replaced where they were (issue 8)', () => {
+  it('keeps the author `...` and changes only a last line that changed', () => {
+    const src = `${FRONT}## S\n\n\`\`\`sh\nrun\n\`\`\`\n\n\`\`\`text\nstart\n...\nend v1\n\`\`\`\n`;
+    expect(update(src, ['start\nmiddle\nend v2\n'])).toBe(src.replace('end v1', 'end v2'));
+  });
+
+  it('keeps (re) and capture lines and changes only the line between them', () => {
+    const src = `${FRONT}## S\n\n\`\`\`sh\nrun\n\`\`\`\n\n\`\`\`text\nid: {{id}}\nstate v1\nage: \\d+s (re)\n...\n\`\`\`\n`;
+    expect(update(src, ['id: 42\nstate v2\nage: 3s\nmore\n'])).toBe(src.replace('state v1', 'state v2'));
+  });
+});
+
+describe('rewriteLab: refusals (issue 8)', () => {
+  const src = `${FRONT}## S\n\n\`\`\`sh\nshow\n\`\`\`\n\n\`\`\`text\ntoken: abc\nold\n\`\`\`\n\n\`\`\`sh\nother\n\`\`\`\n\n\`\`\`text\nstale\n\`\`\`\n`;
+
+  it('never writes [REDACTED]: the block stays as it is and is reported, the others are rewritten', () => {
+    const [tokenBlock, other] = expectations(src);
+    const r = rewriteLab(src, [
+      { expected: tokenBlock!, actual: `token: ${REDACTED}\nnew\n` },
+      { expected: other!, actual: 'fresh\n' },
+    ]);
+    expect(r.source).toBe(src.replace('stale', 'fresh'));
+    expect(r.source).not.toContain(REDACTED);
+    expect(r.refused.map((x) => [x.expected.pos.line, x.reason])).toEqual([[tokenBlock!.pos.line, expect.stringContaining(REDACTED)]]);
+    expect(r.changed.map((x) => x.expected)).toEqual([other]);
+    expect(rewriteExpected(src, [{ expected: tokenBlock!, actual: `token: ${REDACTED}\n` }])).toBe(src);
+  });
+
+  it('leaves a block whose capture line no longer matches as it is', () => {
+    const cap = `${FRONT}## S\n\n\`\`\`sh\nshow\n\`\`\`\n\n\`\`\`text\npod {{pod}} Running\n\`\`\`\n`;
+    const r = rewriteLab(cap, [{ expected: expectations(cap)[0]!, actual: 'pod web-1 Pending\n' }]);
+    expect(r.source).toBe(cap);
+    expect(r.refused[0]!.reason).toMatch(/\{\{pod\}\}/);
   });
 });
 
