@@ -40,3 +40,19 @@ describe('start-up: zx only when a tool runs', () => {
     expect(loadsZx(modulesLoadedBy(['doctor']))).toBe(true);
   });
 });
+
+describe('zx settings from the environment', () => {
+  it('ZX_* variables change nothing (the instance sets every option they could)', () => {
+    const script = `const { runProcess } = await import(${JSON.stringify(join(ROOT, 'dist/src/node/process.js'))});
+      const r = await runProcess(['sh', '-c', 'sleep 0.2; echo ok']);
+      process.stdout.write(JSON.stringify({ out: r.stdout.toString(), code: r.exitCode, timedOut: r.timedOut }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, ZX_PREFIX: 'echo hijacked;', ZX_POSTFIX: '; echo after', ZX_SHELL: '/bin/false', ZX_VERBOSE: 'true', ZX_TIMEOUT: '10ms', ZX_CWD: '/nonexistent', ZX_PREFER_LOCAL: 'true' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ out: 'ok\n', code: 0, timedOut: false });
+  });
+});
