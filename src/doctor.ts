@@ -1,7 +1,7 @@
 // `kubelab doctor`: are the tools a cluster lab needs here, which versions, and how to get the
 // missing ones. Pure checks over an injectable command runner, so tests need no real tools.
-import { runProcess } from './node/process.js';
-import { toolEnv } from './cluster/env.js';
+import { ProcessError, runProcess } from './node/process.js';
+import { toolEnv, type ToolEnv } from './cluster/env.js';
 
 export type CheckStatus = 'ok' | 'missing' | 'broken';
 
@@ -28,9 +28,10 @@ export type CommandRunner = (argv: string[]) => Promise<{ exitCode: number; stdo
 export const runCommand: CommandRunner = async (argv) => {
   try {
     const r = await runProcess(argv, { timeoutMs: 20_000 });
-    return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+    const stderr = r.stderr.toString('utf8');
+    return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.timedOut ? `no answer within 20 s${stderr ? `: ${stderr}` : ''}` : stderr };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES') return 'not-found';
+    if (e instanceof ProcessError && e.code === 'command-not-found') return 'not-found';
     throw e;
   }
 };
@@ -46,8 +47,8 @@ interface ToolSpec {
 
 const firstMatch = (re: RegExp) => (out: string) => re.exec(out)?.[1];
 
-export function toolSpecs(env: NodeJS.ProcessEnv = process.env): ToolSpec[] {
-  const tools = toolEnv(env);
+/** What to check, given where the tools are (the CLI's config: KUBELAB_KIND and friends, cluster.env). */
+export function toolSpecs(tools: Pick<ToolEnv, 'docker' | 'kind' | 'kubectl'>): ToolSpec[] {
   return [
     {
       name: 'docker',
@@ -86,10 +87,11 @@ export function toolSpecs(env: NodeJS.ProcessEnv = process.env): ToolSpec[] {
   ];
 }
 
-export async function runDoctor(opts: { run?: CommandRunner; env?: NodeJS.ProcessEnv } = {}): Promise<DoctorReport> {
+/** `env` says where the tools are (KUBELAB_KIND, KUBELAB_KUBECTL, KUBELAB_DOCKER, KUBELAB_CACHE's cluster.env). */
+export async function runDoctor(opts: { env: NodeJS.ProcessEnv; run?: CommandRunner }): Promise<DoctorReport> {
   const run = opts.run ?? runCommand;
   const checks: DoctorCheck[] = [];
-  for (const spec of toolSpecs(opts.env)) {
+  for (const spec of toolSpecs(toolEnv(opts.env))) {
     const r = await run([spec.program, ...spec.args]);
     if (r === 'not-found') {
       checks.push({ name: spec.name, status: 'missing', program: spec.program, detail: `${spec.program} not found`, fix: spec.fix });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatDoctor, runDoctor, type CommandRunner } from '../src/doctor.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { formatDoctor, runCommand, runDoctor, toolSpecs, type CommandRunner } from '../src/doctor.js';
 
 const env = { KUBELAB_CACHE: '/nonexistent-kubelab-cache', PATH: '/usr/bin' } as NodeJS.ProcessEnv;
 
@@ -60,8 +63,33 @@ describe('runDoctor', () => {
   });
 
   it('runs the real tools of this machine without throwing', async () => {
-    const report = await runDoctor();
+    const report = await runDoctor({ env: process.env });
     expect(report.checks.length).toBeGreaterThanOrEqual(4);
     for (const c of report.checks) expect(c.status === 'ok' ? c.version : c.detail).toBeTruthy();
+  });
+});
+
+describe('runCommand (real processes)', () => {
+  it('answers not-found for a missing program, and the exit code and output of one that runs', async () => {
+    expect(await runCommand(['kubelab-no-such-tool', 'version'])).toBe('not-found');
+    const notExecutable = join(mkdtempSync(join(tmpdir(), 'kubelab-doctor-')), 'kind');
+    writeFileSync(notExecutable, '#!/bin/sh\necho v1\n', { mode: 0o644 });
+    expect(await runCommand([notExecutable, 'version'])).toBe('not-found');
+    rmSync(dirname(notExecutable), { recursive: true });
+    expect(await runCommand(['sh', '-c', 'echo out; echo err >&2; exit 3'])).toEqual({ exitCode: 3, stdout: 'out\n', stderr: 'err\n' });
+  });
+});
+
+describe('toolSpecs', () => {
+  it('checks the programs it is given, whatever the environment says', () => {
+    const saved = process.env.KUBELAB_DOCKER;
+    process.env.KUBELAB_DOCKER = '/from/env/docker';
+    try {
+      const programs = toolSpecs({ docker: '/cfg/docker', kind: '/cfg/kind', kubectl: '/cfg/kubectl' }).map((s) => s.program);
+      expect(programs).toEqual(['/cfg/docker', '/cfg/kind', '/cfg/kubectl', 'jq']);
+    } finally {
+      if (saved === undefined) delete process.env.KUBELAB_DOCKER;
+      else process.env.KUBELAB_DOCKER = saved;
+    }
   });
 });

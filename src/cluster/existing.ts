@@ -9,6 +9,7 @@ import { EnvironmentError } from '../errors.js';
 import { loadKubeConfig, KubeClient } from '../kube/client.js';
 import { DockerNodeAccess } from '../node/docker.js';
 import { SshNodeAccess } from '../node/ssh.js';
+import type { NodeTools } from '../node/types.js';
 import { runProcess } from '../node/process.js';
 import { KubeClusterHandle, listNodeInfo } from './handle.js';
 import { toolEnv } from './env.js';
@@ -26,22 +27,23 @@ export const existingProvider: ClusterProvider = {
     // Fail now, with a fix, rather than in the middle of a step.
     const nodes = await listNodeInfo(new KubeClient(kc));
     opts.progress?.(`using context ${context} (${nodes.length} node${nodes.length === 1 ? '' : 's'})`);
-    const docker = toolEnv().docker;
-    return new KubeClusterHandle('existing', context, kubeconfigPath, context, async (node) => connectExisting(node, opts.sshTargets ?? {}, docker));
+    // Where docker is: the environment (until the CLI's typed config passes it in ProviderOptions); ssh is `ssh` in PATH.
+    const tools = { docker: toolEnv().docker, ssh: 'ssh' };
+    return new KubeClusterHandle('existing', context, kubeconfigPath, context, async (node) => connectExisting(node, opts.sshTargets ?? {}, tools));
   },
 };
 
-async function connectExisting(node: NodeInfo, sshTargets: Record<string, string>, docker: string) {
-  if (await isKindNodeContainer(node.name, docker)) return new DockerNodeAccess(node.name, node.name, docker);
+async function connectExisting(node: NodeInfo, sshTargets: Record<string, string>, tools: Required<NodeTools>) {
+  if (await isKindNodeContainer(node.name, tools.docker)) return new DockerNodeAccess(node.name, node.name, tools.docker);
   const target = sshTargets[node.name];
-  if (target) return new SshNodeAccess(node.name, target);
+  if (target) return new SshNodeAccess(node.name, target, [], tools.ssh);
   throw new EnvironmentError('no-node-access', `node ${node.name} is neither a kind container here nor has an ssh target`, {
     hint: `map it to an ssh target in the cluster options: sshTargets: { '${node.name}': 'root@${node.address ?? 'HOST'}' }`,
   });
 }
 
 /** A running container named like the node, with kind's cluster label. */
-export async function isKindNodeContainer(name: string, docker = toolEnv().docker): Promise<boolean> {
+export async function isKindNodeContainer(name: string, docker: string): Promise<boolean> {
   const r = await runProcess([docker, 'ps', '--filter', `name=^/?${name}$`, '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{.Names}}'], { timeoutMs: 20_000 }).catch(() => undefined);
   return !!r && r.exitCode === 0 && r.stdout.toString().split('\n').some((l) => l.trim() === name);
 }

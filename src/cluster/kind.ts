@@ -1,18 +1,17 @@
 // The `kind` provider: create the lab's cluster (or reuse a running one of that name) with a
 // private kubeconfig, wait for every node Ready by watching, delete it at the end unless kept.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import type { Lab } from '../lab/model.js';
 import type { Undo } from '../engine/types.js';
 import type { ClusterHandle, ClusterProvider, ProviderOptions } from './types.js';
 import { EnvironmentError, LabError } from '../errors.js';
 import { DockerNodeAccess } from '../node/docker.js';
-import { runProcess } from '../node/process.js';
+import { ProcessError, runProcess } from '../node/process.js';
 import { KubeClient } from '../kube/client.js';
 import { waitForNodesReady } from '../kube/nodes.js';
 import { KubeClusterHandle } from './handle.js';
-import { toolEnv } from './env.js';
+import { toolEnv, type ToolEnv } from './env.js';
 import { kindConfigNodeCount, withCgroupV1Patch } from './kind-config.js';
 
 export const DEFAULT_KIND_CLUSTER = 'kubelab';
@@ -22,19 +21,26 @@ export function kindKubeconfigPath(stateDir: string, name: string): string {
   return join(stateDir, 'kubeconfigs', `kind-${name}.yaml`);
 }
 
-export async function kindClusters(kind = toolEnv().kind): Promise<string[]> {
+/** The programs the kind provider runs. */
+export type KindTools = Pick<ToolEnv, 'kind' | 'docker'>;
+
+export async function kindClusters(kind: string): Promise<string[]> {
   const r = await runKind(kind, ['get', 'clusters']);
   if (r.exitCode !== 0) throw kindFailed('kind get clusters', r.stderr);
   return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('No kind clusters'));
 }
 
 /** `docker info` says which cgroup version the host (and so every kind node) has. */
-export async function dockerCgroupVersion(docker = toolEnv().docker): Promise<string> {
+export async function dockerCgroupVersion(docker: string): Promise<string> {
   const r = await runProcess([docker, 'info', '--format', '{{.CgroupVersion}}'], { timeoutMs: 30_000 }).catch((e) => {
-    throw new EnvironmentError('no-docker', `cannot run ${docker}: ${(e as Error).message}`, { hint: 'install docker (`kubelab doctor` says how)' });
+    if (e instanceof ProcessError && e.code === 'command-not-found') {
+      throw new EnvironmentError('no-docker', `docker is not installed (looked for "${docker}")`, { hint: 'install docker (`kubelab doctor` says how)', cause: e });
+    }
+    throw e;
   });
-  if (r.exitCode !== 0) {
-    throw new EnvironmentError('docker-down', `docker does not answer: ${r.stderr.toString().trim()}`, {
+  if (r.exitCode !== 0 || r.timedOut) {
+    const why = r.timedOut ? 'no answer within 30 s' : r.stderr.toString().trim() || `exit code ${r.exitCode}`;
+    throw new EnvironmentError('docker-down', `docker does not answer: ${why}`, {
       hint: 'start the docker daemon (`sudo systemctl start docker`) and make sure you may use it',
     });
   }
@@ -44,6 +50,8 @@ export async function dockerCgroupVersion(docker = toolEnv().docker): Promise<st
 export const kindProvider: ClusterProvider = {
   name: 'kind',
   async setup(lab: Lab, opts: ProviderOptions, registerUndo: (undo: Undo) => Promise<string>): Promise<ClusterHandle> {
+    // Where kind and docker are: the prepared cluster.env or the environment (until the CLI's
+    // typed config passes them in ProviderOptions).
     const tools = toolEnv();
     const name = lab.cluster.name ?? DEFAULT_KIND_CLUSTER;
     const kubeconfigPath = kindKubeconfigPath(opts.stateDir, name);
@@ -111,8 +119,7 @@ export const kindProvider: ClusterProvider = {
 };
 
 /** Deletes a kind cluster (the `delete-cluster` undo). Idempotent: a missing cluster is fine. */
-export async function deleteKindCluster(name: string, kubeconfig?: string, signal?: AbortSignal): Promise<void> {
-  const tools = toolEnv();
+export async function deleteKindCluster(name: string, kubeconfig?: string, signal?: AbortSignal, tools: KindTools = toolEnv()): Promise<void> {
   // --kubeconfig: kind removes the cluster's entries from that file, never from ~/.kube/config.
   const args = ['delete', 'cluster', '--name', name, ...(kubeconfig ? ['--kubeconfig', kubeconfig] : [])];
   // An interrupted `kind create` may leave a `docker run` that creates a node container just
@@ -135,7 +142,7 @@ export async function deleteKindCluster(name: string, kubeconfig?: string, signa
 }
 
 /** Containers (running or not) of a kind cluster, by kind's label. */
-export async function kindNodeContainers(name: string, docker = toolEnv().docker): Promise<string[]> {
+export async function kindNodeContainers(name: string, docker: string): Promise<string[]> {
   const r = await runProcess([docker, 'ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}'], { timeoutMs: 30_000 });
   return r.exitCode === 0 ? r.stdout.toString().split('\n').map((l) => l.trim()).filter(Boolean) : [];
 }
@@ -146,44 +153,24 @@ interface KindResult {
   stderr: string;
 }
 
-/** Runs kind, passing each line of its (stderr) progress to onLine. */
-export function runKind(kind: string, args: string[], opts: { signal?: AbortSignal; onLine?: (line: string) => void } = {}): Promise<KindResult> {
-  return new Promise((resolvePromise, reject) => {
-    // On abort kind gets SIGTERM, and this settles only once kind has exited: a cleanup that
-    // deletes the cluster must not race the create that is still running.
-    const child = spawn(kind, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const onAbort = () => child.kill('SIGTERM');
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
-    let stdout = '';
-    let stderr = '';
-    let pending = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => {
-      const s = c.toString();
-      stderr += s;
-      pending += s;
-      const lines = pending.split(/\r?\n|\r/);
-      pending = lines.pop() ?? '';
-      // kind redraws its spinner lines; keep the meaningful text.
-      for (const l of lines) {
-        const t = l.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trim();
-        if (t) opts.onLine?.(t);
-      }
-    });
-    child.on('error', (e) => {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new EnvironmentError('no-kind', `kind is not installed (looked for "${kind}")`, {
-          hint: 'install kind (`go install sigs.k8s.io/kind@v0.32.0`) or set KUBELAB_KIND; `kubelab doctor` checks everything',
-        }));
-      } else reject(e);
-    });
-    child.on('close', (code) => {
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (opts.signal?.aborted) reject(opts.signal.reason instanceof Error ? opts.signal.reason : new Error(`kind ${args[0]} interrupted`));
-      else resolvePromise({ exitCode: code ?? 1, stdout, stderr });
-    });
-  });
+/**
+ * Runs kind, passing each line of its (stderr) progress to onLine. On abort kind gets SIGTERM,
+ * and this settles only once kind has exited: a cleanup that deletes the cluster must not race
+ * the create that is still running.
+ */
+export async function runKind(kind: string, args: string[], opts: { signal?: AbortSignal; onLine?: (line: string) => void } = {}): Promise<KindResult> {
+  try {
+    const r = await runProcess([kind, ...args], { signal: opts.signal, onStderrLine: opts.onLine });
+    return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+  } catch (e) {
+    if (e instanceof ProcessError && e.code === 'command-not-found') {
+      throw new EnvironmentError('no-kind', `kind is not installed (looked for "${kind}")`, {
+        hint: 'install kind (`go install sigs.k8s.io/kind@v0.32.0`) or set KUBELAB_KIND; `kubelab doctor` checks everything',
+        cause: e,
+      });
+    }
+    throw e;
+  }
 }
 
 /** The meaningful lines of kind's stderr: its messages and kubeadm's, not Go stack frames. */

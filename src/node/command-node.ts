@@ -4,7 +4,7 @@
 import type { NodeRef } from '../engine/types.js';
 import type { NodeAccess, NodeExecResult } from './types.js';
 import { NodeError } from './errors.js';
-import { explainExitCode, runProcess, type ProcessResult } from './process.js';
+import { explainExitCode, ProcessError, runProcess, type ProcessResult } from './process.js';
 
 export const DEFAULT_BACKUP_SUFFIX = '.kubelab.bak';
 
@@ -65,7 +65,7 @@ export abstract class CommandNodeAccess implements NodeAccess {
     try {
       return await runProcess(local, { input: opts.input, timeoutMs: opts.timeoutMs ?? 120_000, signal: opts.signal });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (e instanceof ProcessError && e.code === 'command-not-found') {
         throw new NodeError('node-transport-missing', `cannot reach ${this.describe()}: ${local[0]} is not installed`, {
           hint: 'run `kubelab doctor` to see what is missing and how to install it',
           cause: e,

@@ -1,4 +1,5 @@
-// A kind node container, reached with `docker exec`.
+// A kind node container, reached with `docker exec`. The docker program is given (the CLI's
+// config says which), never read from the environment here.
 import type { NodeRef } from '../engine/types.js';
 import { CommandNodeAccess } from './command-node.js';
 
@@ -7,7 +8,7 @@ export class DockerNodeAccess extends CommandNodeAccess {
   constructor(
     readonly name: string,
     readonly container: string = name,
-    private readonly docker: string = process.env.KUBELAB_DOCKER || 'docker',
+    private readonly docker: string = 'docker',
   ) {
     super();
     this.ref = { transport: 'docker', container };

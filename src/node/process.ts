@@ -1,19 +1,73 @@
-// Run a program from an argv array (never a shell string) and collect its output as bytes.
-import { spawn } from 'node:child_process';
+// The process layer for the tools kubelab drives (docker, kind, kubectl, ssh): an argv array in,
+// a finished process out, run by zx. Never one interpolated command string: each argument is
+// quoted on its own. zx is imported on first use only (start-up cost: `kubelab --version` and
+// labs without a cluster never run a tool), and through a configured instance: no global zx
+// setting is read or changed.
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import type { Options as ZxOptions } from 'zx/core';
+import { KubelabError } from '../errors.js';
 
 export interface ProcessResult {
+  /** The argv that ran. */
+  argv: string[];
+  /** The exit code; 128 + the signal's number when a signal ended the process. */
   exitCode: number;
+  /** The signal that ended the process, if one did. */
   signal: NodeJS.Signals | null;
   stdout: Buffer;
   stderr: Buffer;
+  /** Milliseconds from start to exit. */
+  duration: number;
+  /** True when timeoutMs ran out and the process was killed. */
   timedOut: boolean;
 }
 
 export interface ProcessOptions {
+  /** Bytes for stdin; without it stdin is /dev/null. */
   input?: string | Buffer;
+  /** Kill (SIGKILL) after this many ms; the result then says timedOut. */
   timeoutMs?: number;
+  /** Aborting sends SIGTERM (SIGKILL after killGraceMs) and rejects with the signal's reason once the process has exited. */
   signal?: AbortSignal;
+  /** The whole environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Each line the program writes to stderr (ANSI sequences removed, blank lines skipped), as it comes. */
+  onStderrLine?: (line: string) => void;
+  /** After an abort, how long the process gets to exit on SIGTERM before SIGKILL (default 10 s). */
+  killGraceMs?: number;
+}
+
+/** A tool could not be started, failed or timed out. */
+export class ProcessError extends KubelabError {
+  readonly argv: string[];
+  /** The command's exit code (127 when the program is not there), undefined when it timed out. (`exitCode` is the CLI's.) */
+  readonly commandExitCode?: number;
+  /** The last lines of stderr. */
+  readonly stderrTail: string;
+
+  constructor(
+    code: 'command-not-found' | 'command-failed' | 'command-timed-out',
+    argv: string[],
+    detail: { exitCode?: number; stderr?: string | Buffer; why?: string; hint?: string; cause?: unknown },
+  ) {
+    const stderrTail = tailLines(detail.stderr?.toString() ?? '', 10);
+    const why = detail.why ?? (detail.exitCode === undefined ? 'failed' : `exited with ${explainExitCode(detail.exitCode)}`);
+    super(code, `\`${formatArgv(argv)}\` ${why}${stderrTail ? `:\n${stderrTail}` : ''}`, { hint: detail.hint, cause: detail.cause });
+    this.argv = argv;
+    this.commandExitCode = detail.exitCode;
+    this.stderrTail = stderrTail;
+  }
+
+  /** The error for a finished process that failed (non-zero exit or timeout). */
+  static fromResult(r: ProcessResult, timeoutMs?: number): ProcessError {
+    if (r.timedOut) {
+      return new ProcessError('command-timed-out', r.argv, { stderr: r.stderr, why: `timed out${timeoutMs ? ` after ${formatMs(timeoutMs)}` : ''}` });
+    }
+    return new ProcessError('command-failed', r.argv, { exitCode: r.exitCode, stderr: r.stderr });
+  }
 }
 
 /** Exit codes the shell gives meaning to, for messages (`127 (command not found)`). */
@@ -27,83 +81,167 @@ export function explainExitCode(code: number): string {
       return '130 (interrupted)';
     case 137:
       return '137 (killed)';
-    default:
-      return String(code);
+    case 143:
+      return '143 (terminated)';
   }
+  const signal = code > 128 ? signalName(code - 128) : undefined;
+  return signal ? `${code} (${signal})` : String(code);
 }
 
 /**
- * Spawns `argv[0]` with `argv.slice(1)`. Resolves with the exit code (never rejects on a
- * non-zero exit); rejects only when the program cannot be started at all (ENOENT).
+ * Runs `argv[0]` with `argv.slice(1)`. Resolves with the result whatever the exit code (and when
+ * the timeout killed it). Rejects with a ProcessError `command-not-found` when the program is
+ * not there, and with the signal's reason when aborted (only after the process has exited: a
+ * cleanup must not race the command it undoes).
  */
-export function runProcess(argv: string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) {
-      reject(abortError(opts.signal));
-      return;
+export async function runProcess(argv: string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
+  if (!argv.length || !argv[0]) throw new TypeError('runProcess: empty argv');
+  if (opts.signal?.aborted) throw abortError(opts.signal);
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const program = findProgram(argv[0], env.PATH, cwd, await loadZx());
+  if (!program) {
+    throw new ProcessError('command-not-found', argv, {
+      exitCode: 127,
+      why: `cannot run: ${argv[0]} is not installed (not found${argv[0].includes('/') ? ' or not executable' : ' in PATH'})`,
+    });
+  }
+  if (opts.signal?.aborted) throw abortError(opts.signal);
+
+  const { $ } = await loadZx();
+  // Our own store: zx's ProcessOutput decodes each chunk apart (a UTF-8 character split between
+  // chunks breaks) and has no bytes API for stdout alone.
+  const store = { stdout: [] as Buffer[], stderr: [] as Buffer[], stdall: [] as Buffer[] };
+  const input = opts.input === undefined ? undefined : Buffer.from(opts.input);
+  // `exec` replaces the shell with the program: signals reach the program itself, and the
+  // process zx waits for is the program. The resolved path cannot be read as an option of exec.
+  const run = $({ ...ZX_OPTIONS, cwd, env, input, signal: opts.signal, stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'], store: store as unknown as ZxOptions['store'] });
+  const p = run`exec ${[program, ...argv.slice(1)]}`;
+  // A program may exit without reading its input: the broken pipe is not an error.
+  p.child?.stdin?.on('error', () => {});
+  if (opts.onStderrLine) p.child?.stderr?.on('data', lineSplitter(opts.onStderrLine));
+
+  let timedOut = false;
+  const timer = opts.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true;
+        p.child?.kill('SIGKILL');
+      }, opts.timeoutMs)
+    : undefined;
+  let grace: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    // zx (through spawn's signal) sends SIGTERM; a program that ignores it is killed.
+    grace = setTimeout(() => p.child?.kill('SIGKILL'), opts.killGraceMs ?? 10_000);
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const out = await p;
+    if (opts.signal?.aborted) throw abortError(opts.signal);
+    if (out.exitCode === null && out.signal === null) {
+      throw new ProcessError('command-failed', argv, { why: `could not be started: ${(out.cause as Error | null)?.message ?? 'unknown error'}`, cause: out.cause });
     }
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    let settled = false;
-    const kill = () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    return {
+      argv,
+      exitCode: out.exitCode ?? 128 + (signalNumber(out.signal) ?? 0),
+      signal: out.signal,
+      stdout: Buffer.concat(store.stdout),
+      stderr: Buffer.concat(store.stderr),
+      duration: out.duration,
+      timedOut,
     };
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          kill();
-        }, opts.timeoutMs)
-      : undefined;
-    const onAbort = () => kill();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const finish = () => {
-      if (timer) clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-    };
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', (e) => {
-      if (settled) return;
-      settled = true;
-      finish();
-      reject(e);
-    });
-    child.on('close', (code, signal) => {
-      if (settled) return;
-      settled = true;
-      finish();
-      if (opts.signal?.aborted && !timedOut) {
-        reject(abortError(opts.signal));
-        return;
-      }
-      resolve({
-        exitCode: code ?? (signal ? 128 + signalNumber(signal) : 1),
-        signal,
-        stdout: Buffer.concat(out),
-        stderr: Buffer.concat(err),
-        timedOut,
-      });
-    });
-    child.stdin.on('error', () => {
-      /* the program may exit without reading its input */
-    });
-    child.stdin.end(opts.input ?? '');
-  });
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(grace);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
 }
 
-function signalNumber(signal: NodeJS.Signals): number {
-  return signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : signal === 'SIGINT' ? 2 : 0;
+/** runProcess, rejecting with a ProcessError (command, explained exit code, stderr's tail) unless the program exits 0. */
+export async function runProcessOrThrow(argv: string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
+  const r = await runProcess(argv, opts);
+  if (r.exitCode !== 0 || r.timedOut) throw ProcessError.fromResult(r, opts.timeoutMs);
+  return r;
+}
+
+/** Quote one argument for a POSIX shell (ssh joins its remote argv into one shell string; zx's command line). */
+export function shellQuote(arg: string): string {
+  if (arg !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** An argv as a user could paste it into a shell, for messages. */
+export function formatArgv(argv: string[]): string {
+  return argv.map(shellQuote).join(' ');
+}
+
+type Zx = typeof import('zx/core');
+let zx: Promise<Zx> | undefined;
+const loadZx = (): Promise<Zx> => (zx ??= import('zx/core'));
+
+// Every option a ZX_* environment variable or zx's import-time setup could change is set here,
+// so the instance behaves the same whatever the environment: /bin/sh (not bash, whose BASH_ENV
+// would run first), POSIX quoting, no `set -euo pipefail` prefix, no logging, no timeout.
+const ZX_OPTIONS = {
+  shell: '/bin/sh',
+  quote: shellQuote,
+  prefix: '',
+  postfix: '',
+  nothrow: true,
+  quiet: true,
+  verbose: false,
+  log: () => {},
+  preferLocal: false,
+  detached: false,
+  sync: false,
+  halt: false,
+  timeout: 0,
+} satisfies Partial<ZxOptions>;
+
+/** The program's path, or undefined when there is none (or it is not executable). */
+function findProgram(name: string, path: string | undefined, cwd: string, z: Zx): string | undefined {
+  if (name.includes('/')) {
+    const file = isAbsolute(name) ? name : resolve(cwd, name);
+    try {
+      accessSync(file, fsConstants.X_OK);
+      return statSync(file).isFile() ? file : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const found = z.which.sync(name, { path, nothrow: true });
+  return found ? resolve(found) : undefined;
+}
+
+function lineSplitter(onLine: (line: string) => void): (chunk: Buffer) => void {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk.toString();
+    const lines = pending.split(/\r?\n|\r/);
+    pending = lines.pop() ?? '';
+    for (const l of lines) {
+      const t = l.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trim();
+      if (t) onLine(t);
+    }
+  };
+}
+
+function tailLines(text: string, n: number): string {
+  return text.trimEnd().split('\n').slice(-n).join('\n').trim();
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number | undefined {
+  return signal ? (osConstants.signals as Record<string, number>)[signal] : undefined;
+}
+
+function signalName(n: number): string | undefined {
+  return Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0];
 }
 
 function abortError(signal: AbortSignal): Error {
   const reason = signal.reason;
   return reason instanceof Error ? reason : Object.assign(new Error(`aborted${reason ? ` (${String(reason)})` : ''}`), { name: 'AbortError' });
-}
-
-/** Quote one argument for a POSIX shell (ssh joins its remote argv into one shell string). */
-export function shellQuote(arg: string): string {
-  if (arg !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }

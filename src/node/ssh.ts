@@ -1,6 +1,6 @@
 // A host reached with ssh. ssh joins its remote arguments into one shell string, so each is
 // quoted. Root-owned files need root: when the login user is not root, commands run through
-// `sudo -n` (passwordless sudo required).
+// `sudo -n` (passwordless sudo required). The ssh program is given, never read from the environment.
 import type { NodeRef } from '../engine/types.js';
 import { CommandNodeAccess } from './command-node.js';
 import { runProcess, shellQuote } from './process.js';
@@ -12,7 +12,7 @@ export class SshNodeAccess extends CommandNodeAccess {
     readonly name: string,
     readonly target: string,
     private readonly sshArgs: string[] = [],
-    private readonly ssh: string = process.env.KUBELAB_SSH || 'ssh',
+    private readonly ssh: string = 'ssh',
   ) {
     super();
     this.ref = { transport: 'ssh', target, ...(sshArgs.length ? { sshArgs } : {}) };

@@ -1,6 +1,12 @@
 // Node access: kind's node containers over `docker exec`, or hosts over ssh. Same interface.
 import type { NodeRef } from '../model/undo.js';
 
+/** The programs node access runs locally (default `docker`, `ssh`: found in PATH). */
+export interface NodeTools {
+  docker?: string;
+  ssh?: string;
+}
+
 export interface NodeExecResult {
   exitCode: number;
   stdout: string;
