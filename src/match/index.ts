@@ -25,7 +25,10 @@ export interface MatchResult {
    * When a name occurs more than once, the last matched line's value wins.
    */
   captures: Record<string, string>;
-  /** Unified diff expected/actual when !ok. */
+  /**
+   * Unified diff expected/actual when !ok; preceded by a `note:` line when an unordered match
+   * gave up at its work bound (see UNORDERED_WORK_LIMIT).
+   */
   diff?: string;
 }
 
@@ -82,7 +85,9 @@ export function matchText(expected: Pick<ExpectedOutput, 'text' | 'unordered' | 
     return { ok: true, captures };
   }
   const resolved = resolvedLines(alignment, lines, actualLines);
-  return { ok: false, captures: {}, diff: formatDiff(resolved.join('\n'), actualLines.join('\n'), expected.pos) };
+  const diff = formatDiff(resolved.join('\n'), actualLines.join('\n'), expected.pos);
+  // Said before the diff: the diff alone would read as a plain mismatch.
+  return { ok: false, captures: {}, diff: alignment.gaveUp ? `note: ${alignment.gaveUp}\n${diff}` : diff };
 }
 
 /**
