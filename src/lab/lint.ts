@@ -65,8 +65,10 @@ function checkExpectedText(expected: ExpectedOutput, diags: Diagnostics): void {
   for (const problem of checkExpected(expected.text)) {
     const pos: SourcePos = { file: expected.pos.file, line: firstLine + problem.line - 1 };
     if (problem.col !== undefined) pos.col = problem.col + (expected.pos.col ?? 1) - 1;
-    // `error`: a broken regex can never match; `warning`: e.g. a stray `{{` that matches literally.
-    if (problem.severity === 'error') diags.error('bad-expected', pos, `expected output: ${problem.message}`, 'fix the regular expression (a line ending in ` (re)` is an anchored JavaScript regex)');
+    // `error`: a broken regex can never match, a capture the shell cannot take stops the run;
+    // `warning`: e.g. a stray `{{` that matches literally.
+    if (problem.rename) diags.error('bad-capture-name', pos, `expected output: ${problem.message}`, 'rename the capture (e.g. lower case, or with a prefix: `{{pod_uid}}`) and the places that use it');
+    else if (problem.severity === 'error') diags.error('bad-expected', pos, `expected output: ${problem.message}`, 'fix the regular expression (a line ending in ` (re)` is an anchored JavaScript regex, compiled with the `u` flag)');
     else diags.warning('bad-expected', pos, `expected output: ${problem.message}`, 'the line still matches, literally');
   }
 }

@@ -6,6 +6,9 @@ import { formatDiff } from './diff.js';
 import { escapeLine } from './escape.js';
 import { normalizeLines } from './normalize.js';
 import { parseLine, type LinePattern, type PatternProblem } from './pattern.js';
+import { bashVariableProblem, ENVIRONMENT_NAMES } from './shell-names.js';
+
+export { bashVariableProblem } from './shell-names.js';
 
 export { escapeLiteral, escapeLine, escapeRegex } from './escape.js';
 export { formatDiff } from './diff.js';
@@ -172,17 +175,17 @@ export interface ExpectedProblem {
   message: string;
   /** `error`: the block can never match as meant (a broken regex). `warning`: it still matches, maybe not as meant. */
   severity: 'error' | 'warning';
+  /** A capture name the shell cannot take: the fix is another name. */
+  rename?: boolean;
 }
 
-// Captures are exported to the lab's shell; these names would break it.
-const SHELL_VARIABLES = new Set(['PATH', 'HOME', 'IFS', 'PWD', 'OLDPWD', 'SHELL', 'USER', 'PS1', 'PS2', 'PS4', 'KUBECONFIG', 'LANG', 'TERM', 'BASH_ENV', 'ENV', 'CDPATH']);
-
-function captureNames(pattern: LinePattern): string[] {
+/** Capture names of a pattern, with the 0-based column where each is written. */
+function captureNames(pattern: LinePattern): { name: string; col: number }[] {
   switch (pattern.kind) {
     case 'glob':
-      return pattern.segments.flatMap((s) => (s.kind === 'capture' ? [s.name] : []));
+      return pattern.segments.flatMap((s) => (s.kind === 'capture' ? [{ name: s.name, col: s.col ?? 0 }] : []));
     case 'regex':
-      return [...pattern.regex.source.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!);
+      return [...pattern.raw.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => ({ name: m[1]!, col: m.index + 3 }));
     case 'ellipsis':
     case 'literal':
       return [];
@@ -196,9 +199,13 @@ export function checkExpected(text: string): ExpectedProblem[] {
     const found: PatternProblem[] = [];
     const pattern = parseLine(line, found);
     for (const p of found) problems.push({ line: index + 1, col: p.col + 1, message: p.message, severity: p.severity });
-    for (const name of captureNames(pattern)) {
-      if (SHELL_VARIABLES.has(name)) {
-        problems.push({ line: index + 1, message: `capture {{${name}}} would overwrite the shell variable ${name} in later steps; choose another name`, severity: 'warning' });
+    for (const { name, col } of captureNames(pattern)) {
+      // Captures are exported into the lab's shell: a bash variable cannot take them.
+      const problem = bashVariableProblem(name);
+      if (problem) {
+        problems.push({ line: index + 1, col: col + 1, message: `capture ${name}: ${problem}`, severity: 'error', rename: true });
+      } else if (ENVIRONMENT_NAMES.has(name)) {
+        problems.push({ line: index + 1, col: col + 1, message: `capture {{${name}}} would overwrite the shell variable ${name} in later steps; choose another name`, severity: 'warning' });
       }
     }
   });
