@@ -34,9 +34,8 @@ export function lintModel(model: ModelToCheck, diags: Diagnostics): void {
     assignIds(step.slug, entries, diags);
   }
   assignIds('cleanup', model.cleanup, diags);
-  if (model.steps.length === 0) {
-    diags.warning('no-steps', model.index.pos(1), 'lab has no steps', 'steps are level-2 headings (`## Step title`) with blocks under them');
-  }
+  // A lab with no step (or no block in any step) is reported by missingSteps (src/lab/parse.ts),
+  // the same check the commands use to refuse it.
 }
 
 function assignIds(prefix: string, entries: BlockEntry[], diags: Diagnostics): void {

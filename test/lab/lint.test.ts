@@ -55,8 +55,21 @@ describe('lintLab', () => {
     expect(lintSummary(lines('## A', `${fence}kubelet-config { verify }`, 'a: 1', fence))).toEqual(['2:1 error missing-attribute', '2:1 error bad-attribute']);
   });
 
-  it('no steps at all is a warning', () => {
-    expect(lintSummary(lines('# Just prose'))).toEqual(['1: warning no-steps']);
+  it('a lab with nothing to run is an error at line 1: no steps, or steps without blocks', () => {
+    expect(lintSummary(lines('# Just prose'))).toEqual(['1: error no-steps']);
+    expect(lintSummary('')).toEqual(['1: error no-steps']);
+    expect(lintSummary('\0\u0001\u0002binary\0')).toEqual(['1: error no-steps']);
+    expect(lintSummary(lines('## Read this', 'prose', '## And this', `${fence}yaml`, 'a: 1', fence))).toEqual(['1: error no-steps', '1:1 warning empty-step', '3:1 warning empty-step']);
+    expect(lintSummary(lines('## Cleanup', `${fence}sh`, 'true', fence))).toEqual(['1: error no-steps']);
+    const [d] = lintLab(lines('# Title', 'Only prose.'), 'notes.md');
+    expect(d).toEqual({
+      severity: 'error',
+      code: 'no-steps',
+      pos: { file: 'notes.md', line: 1 },
+      message: 'notes.md has no steps to learn, run or grade',
+      hint: expect.stringMatching(/a step is a level-2 heading \(`## Step title`\) with a `sh` block/),
+    });
+    expect(lintSummary(lines('## S', 'prose', '## T', `${fence}sh`, 'true', fence))).toEqual(['1:1 warning empty-step']);
   });
 
   it('fences in blockquotes are not run (warning); other languages are ignored', () => {

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BlockResult, RunReport } from '../../engine/types.js';
 import type { Block, ExpectedOutput, Lab, ShBlock } from '../../lab/model.js';
+import { decodeLabSource } from '../../lab/source.js';
 import { formatPos, UsageError } from '../../errors.js';
 import { painter } from '../../report/color.js';
 import { rewriteExpected } from '../../update/rewrite.js';
@@ -81,7 +82,7 @@ export async function applyUpdates(lab: Lab, report: RunReport, ctx: CliContext)
   const { updates, otherFailures, notRun } = planUpdates(lab, report);
   if (updates.length > 0) {
     const path = resolve(ctx.cwd, lab.file);
-    if ((await readFile(path, 'utf8')) !== lab.source) {
+    if (decodeLabSource(await readFile(path), lab.file) !== lab.source) {
       throw new UsageError('lab-changed', `${lab.file} changed while it ran; not updated`, { hint: `run \`kubelab update ${lab.file}\` again` });
     }
     const next = rewriteExpected(lab.source, updates.map(({ expected, actual }) => ({ expected, actual })));
