@@ -34,7 +34,8 @@ export type DiagnosticCode =
   | 'empty-block'
   | 'bad-expected'
   | 'bad-capture-name'
-  | 'bad-var-name';
+  | 'bad-var-name'
+  | 'short-timeout';
 
 export type LabDiagnostic = Diagnostic & { code: DiagnosticCode };
 

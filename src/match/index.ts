@@ -192,6 +192,12 @@ function captureNames(pattern: LinePattern): { name: string; col: number }[] {
   }
 }
 
+/** Every capture an expected text makes, with its 1-based line and column within the text. */
+export function expectedCaptures(text: string): { name: string; line: number; col: number }[] {
+  if (!text.includes('{{') && !text.includes('(?<')) return [];
+  return normalizeLines(text).flatMap((line, index) => captureNames(parseLine(line)).map(({ name, col }) => ({ name, line: index + 1, col: col + 1 })));
+}
+
 /** Problems in expected text the linter reports: invalid `(re)` or capture regexes, malformed `{{`. */
 export function checkExpected(text: string): ExpectedProblem[] {
   const problems: ExpectedProblem[] = [];
