@@ -2,6 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RunOptions } from '../engine/types.js';
+import { bashVariableProblem } from '../match/shell-names.js';
 import type { Reporter } from '../report/types.js';
 import { configOf, type CliContext } from './context.js';
 import type { ReporterFlags } from './reporters.js';
@@ -27,6 +28,8 @@ export function parseVar(value: string, previous: Record<string, string>): Recor
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
     throw new InvalidArgumentError('expected K=V with K a shell variable name (letters, digits, _), e.g. --var NS=demo');
   }
+  const problem = bashVariableProblem(key);
+  if (problem) throw new InvalidArgumentError(`${problem}; lab vars need other names (rename it in the lab's \`vars:\`)`);
   return { ...previous, [key]: value.slice(eq + 1) };
 }
 

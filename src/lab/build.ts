@@ -298,7 +298,7 @@ class LabBuilder {
         s.step.blocks = s.entries.map((e) => e.block);
       }
     }
-    lintModel({ steps: this.stepSections, cleanup: this.cleanupEntries, index: this.index }, this.diags);
+    lintModel({ steps: this.stepSections, cleanup: this.cleanupEntries, index: this.index, labTimeout: front.timeout }, this.diags);
     const id = front.id ?? idFromFile(file);
     const intro = this.prose(1, (this.sections[0]?.line ?? this.index.lineCount + 1) - 1);
     const lab: Lab = {

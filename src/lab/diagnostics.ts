@@ -32,7 +32,10 @@ export type DiagnosticCode =
   | 'fence-in-blockquote'
   | 'text-with-attributes'
   | 'empty-block'
-  | 'bad-expected';
+  | 'bad-expected'
+  | 'bad-capture-name'
+  | 'bad-var-name'
+  | 'short-timeout';
 
 export type LabDiagnostic = Diagnostic & { code: DiagnosticCode };
 

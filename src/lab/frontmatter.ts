@@ -1,6 +1,7 @@
 // YAML front matter between `---` lines at the top of a lab: title, id, kubernetes, cluster,
 // vars, timeout. Every problem becomes a diagnostic at its own line; defaults fill the rest.
 import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { bashVariableProblem } from '../match/shell-names.js';
 import type { Diagnostics } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import type { ClusterProviderName, ClusterSpec } from './model.js';
@@ -114,6 +115,8 @@ export function parseFrontMatter(block: FrontMatterBlock | undefined, index: Lin
           const text = scalarText(item.value);
           if (!VAR_NAME.test(name)) {
             diags.error('front-matter-type', nodePos(item.key), `var name \`${name}\` is not a shell variable name`, 'vars are exported into the shell: use letters, digits and `_`, not starting with a digit');
+          } else if (bashVariableProblem(name)) {
+            diags.error('bad-var-name', nodePos(item.key), `var ${bashVariableProblem(name)}`, 'rename the var (e.g. lower case, or with a prefix: `LAB_PATH`) and the places that use it');
           } else if (text === undefined) {
             diags.error('front-matter-type', nodePos(item.value ?? item.key), `var \`${name}\` must have a string value`, `quote it: ${name}: "value"`);
           } else {

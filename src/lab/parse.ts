@@ -1,4 +1,4 @@
-// The lab module's entry points. Both are pure: no I/O, nothing executed.
+// The lab module's entry points. All are pure: no I/O, nothing executed.
 import { LabError, formatPos } from '../errors.js';
 import { analyzeLab, type Analysis } from './build.js';
 import type { LabDiagnostic } from './diagnostics.js';
@@ -43,5 +43,29 @@ export function parseLab(source: string, file: string): Lab {
 
 /** Every problem in a lab, errors and warnings, in source order. Pure: no I/O. */
 export function lintLab(source: string, file: string): Diagnostic[] {
-  return analyze(source, file, false).diagnostics.map(copyDiagnostic);
+  const { lab, diagnostics } = analyze(source, file, false);
+  const noSteps = missingSteps(lab);
+  // Line 1 comes first; stable for the findings already at line 1.
+  const all = noSteps ? [noSteps, ...diagnostics] : diagnostics;
+  return all.map(copyDiagnostic);
+}
+
+const STEP_HINT = 'a step is a level-2 heading (`## Step title`) with a `sh` block (or console, apply, kubelet-config, access-review) under it; see docs/lab-format.md';
+
+/**
+ * Why a lab has nothing to run (no step, or no step with a block), as an error at line 1; undefined
+ * when it has something. parseLab accepts such a lab (a library may build on it); commands that run,
+ * list, learn or grade a lab refuse it through requireSteps, and `lint` reports it.
+ */
+export function missingSteps(lab: Lab): LabDiagnostic | undefined {
+  if (lab.steps.some((s) => s.blocks.length > 0)) return undefined;
+  const why = lab.steps.length === 0 ? '' : ` (${lab.steps.length === 1 ? 'its step has' : `its ${lab.steps.length} steps have`} no blocks)`;
+  return { severity: 'error', code: 'no-steps', pos: { file: lab.file, line: 1 }, message: `${lab.file} has no steps to learn, run or grade${why}`, hint: STEP_HINT };
+}
+
+/** The lab, when it has a step with a block; otherwise a LabError (`no-steps`) at `file:1`. */
+export function requireSteps(lab: Lab): Lab {
+  const problem = missingSteps(lab);
+  if (problem) throw new LabError('no-steps', `${formatPos(problem.pos)}: ${problem.message}`, { pos: problem.pos, hint: problem.hint });
+  return lab;
 }

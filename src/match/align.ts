@@ -1,5 +1,6 @@
 // Pairing expected lines with actual lines. The result is a list of operations that both the
 // diff (expected-as-resolved) and `update` (expected-as-rewritten) render in their own way.
+import { affixesOf } from './affix.js';
 import { matchLine, type LinePattern } from './pattern.js';
 
 export type AlignOp =
@@ -15,6 +16,10 @@ export type AlignOp =
 export interface Alignment {
   ok: boolean;
   ops: AlignOp[];
+  /** Unordered: pattern tests plus search steps spent (for tests and benchmarks). */
+  work?: number;
+  /** Unordered: set when the work bound was hit; the pairing is then the best found so far. */
+  gaveUp?: string;
 }
 
 /** Above this many (expected × actual) cells a failed ordered match is explained greedily. */
@@ -219,14 +224,29 @@ function explainGreedy(patterns: LinePattern[], actual: string[]): Alignment {
 }
 
 /**
+ * Work bound of an unordered match: pattern tests plus pairing-search steps. Far above what a
+ * real block needs (3,000 `(re)` lines that all fit every line take about 10 million), and small
+ * enough to give up in seconds, with a message, rather than in minutes.
+ */
+export const UNORDERED_WORK_LIMIT = 50_000_000;
+
+/**
  * Unordered (multiset) match: every expected line pairs with a distinct actual line, in any order.
  * `...` in an unordered block (any number of them, anywhere) means "other lines may appear too":
  * actual lines left unpaired are then allowed; without one they make the match fail.
- * Literal lines pair first by exact text (always part of some maximum pairing), then the pattern
- * lines are paired by augmenting paths (Kuhn), so `{{x}}`/regex lines never steal a line a later
- * literal needed. Ops come in actual-line order, then the unpaired expected lines.
+ *
+ * A maximum bipartite matching, made fast for real blocks:
+ * 1. literal lines pair by exact text through a hash map (always part of some maximum pairing);
+ * 2. a pattern is only tried on the free actual lines sharing its literal prefix or suffix
+ *    (binary search in the lines sorted forwards, or sorted by their reversed text);
+ * 3. identical pattern lines share one list of the lines they fit;
+ * 4. a greedy pass pairs each pattern with its first free fitting line, then augmenting paths
+ *    (Kuhn, visited marks kept across failed searches) fix the rest; `{{x}}`/regex lines never
+ *    keep a line a later pattern needed.
+ * Work is counted (pattern tests and search steps); past `limit` the match gives up, failing
+ * with `gaveUp` set. Ops come in actual-line order, then the unpaired expected lines.
  */
-export function alignUnordered(patterns: LinePattern[], actual: string[]): Alignment {
+export function alignUnordered(patterns: LinePattern[], actual: string[], limit = UNORDERED_WORK_LIMIT): Alignment {
   const pairOfActual = new Int32Array(actual.length).fill(-1);
   const pairOfExpected = new Int32Array(patterns.length).fill(-1);
   const byText = new Map<string, number[]>();
@@ -252,55 +272,173 @@ export function alignUnordered(patterns: LinePattern[], actual: string[]): Align
     }
   });
 
-  const free = actual.map((_, j) => j).filter((j) => pairOfActual[j] === -1);
-  const cache = new Map<number, boolean>();
-  const fits = (i: number, j: number): boolean => {
-    const key = i * actual.length + j;
-    let v = cache.get(key);
-    if (v === undefined) cache.set(key, (v = matchLine(patterns[i]!, actual[j]!) !== null));
-    return v;
-  };
-  // Iterative augmenting-path search (Kuhn) over the actual lines literals left free.
-  const augment = (start: number): boolean => {
-    const seen = new Set<number>();
-    const stack: { i: number; next: number; via: number }[] = [{ i: start, next: 0, via: -1 }];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      if (top.next >= free.length) {
-        stack.pop();
-        continue;
+  let work = 0;
+  let gaveUp: string | undefined;
+  if (flexible.length > 0) {
+    const free = actual.map((_, j) => j).filter((j) => pairOfActual[j] === -1);
+    const candidates = candidateFinder(free, actual);
+    // The actual lines each distinct pattern fits, computed when first needed.
+    const fitsOf = new Map<string, Int32Array>();
+    const fitting = (i: number): Int32Array | undefined => {
+      const pattern = patterns[i]!;
+      let list = fitsOf.get(pattern.raw);
+      if (list) return list;
+      const range = candidates(pattern);
+      if (work + range.length > limit) return undefined;
+      work += range.length;
+      const fits: number[] = [];
+      for (const j of range) if (matchLine(pattern, actual[j]!) !== null) fits.push(j);
+      list = Int32Array.from(fits.sort((a, b) => a - b));
+      fitsOf.set(pattern.raw, list);
+      return list;
+    };
+
+    // Greedy: the first free line each pattern fits.
+    const unpaired: number[] = [];
+    const greedyStart = new Map<string, number>();
+    greedy: for (const i of flexible) {
+      const fits = fitting(i);
+      if (!fits) {
+        gaveUp = limitMessage(limit);
+        break;
       }
-      const j = free[top.next++]!;
-      if (seen.has(j) || !fits(top.i, j)) continue;
-      seen.add(j);
-      const owner = pairOfActual[j]!;
-      top.via = j;
-      if (owner === -1) {
-        for (const frame of stack) {
-          pairOfActual[frame.via] = frame.i;
-          pairOfExpected[frame.i] = frame.via;
+      // Lines only get paired in this pass: identical patterns go on where the last one stopped.
+      const raw = patterns[i]!.raw;
+      let at = greedyStart.get(raw) ?? 0;
+      let paired = false;
+      for (; at < fits.length; at++) {
+        if (++work > limit) {
+          gaveUp = limitMessage(limit);
+          break greedy;
         }
-        return true;
+        const j = fits[at]!;
+        if (pairOfActual[j] === -1) {
+          pairOfActual[j] = i;
+          pairOfExpected[i] = j;
+          paired = true;
+          break;
+        }
       }
-      stack.push({ i: owner, next: 0, via: -1 });
+      greedyStart.set(raw, at);
+      if (!paired) unpaired.push(i);
     }
-    return false;
-  };
-  for (const i of flexible) augment(i);
+
+    // Augmenting paths for the rest. A failed search changes nothing, so the lines it visited
+    // stay useless until a search succeeds: visited marks are only cleared after a success.
+    const visited = new Uint8Array(actual.length);
+    const stack: { i: number; fits: Int32Array; next: number; via: number }[] = [];
+    const augment = (start: number): boolean | undefined => {
+      const first = fitting(start);
+      if (!first) return undefined;
+      stack.length = 0;
+      stack.push({ i: start, fits: first, next: 0, via: -1 });
+      while (stack.length > 0) {
+        if (++work > limit) return undefined;
+        const top = stack[stack.length - 1]!;
+        if (top.next >= top.fits.length) {
+          stack.pop();
+          continue;
+        }
+        const j = top.fits[top.next++]!;
+        if (visited[j]) continue;
+        visited[j] = 1;
+        top.via = j;
+        const owner = pairOfActual[j]!;
+        if (owner === -1) {
+          for (const frame of stack) {
+            pairOfActual[frame.via] = frame.i;
+            pairOfExpected[frame.i] = frame.via;
+          }
+          return true;
+        }
+        const fits = fitting(owner);
+        if (!fits) return undefined;
+        stack.push({ i: owner, fits, next: 0, via: -1 });
+      }
+      return false;
+    };
+    if (!gaveUp) {
+      for (const i of unpaired) {
+        const found = augment(i);
+        if (found === undefined) {
+          gaveUp = limitMessage(limit);
+          break;
+        }
+        if (found) visited.fill(0);
+      }
+    }
+  }
 
   const ops: AlignOp[] = [];
   actual.forEach((line, j) => {
     const i = pairOfActual[j]!;
     if (i >= 0) ops.push({ kind: 'match', exp: i, act: j, captures: matchLine(patterns[i]!, line)! });
-    else if (ellipsis >= 0) ops.push({ kind: 'ellipsis', exp: ellipsis, from: j, to: j + 1 });
+    else if (ellipsis >= 0 && !gaveUp) ops.push({ kind: 'ellipsis', exp: ellipsis, from: j, to: j + 1 });
     else ops.push({ kind: 'extra', act: j });
   });
-  let ok = !ops.some((op) => op.kind === 'extra');
+  let ok = !gaveUp && !ops.some((op) => op.kind === 'extra');
   patterns.forEach((pattern, i) => {
     if (pattern.kind !== 'ellipsis' && pairOfExpected[i] === -1) {
       ops.push({ kind: 'missing', exp: i });
       ok = false;
     }
   });
-  return { ok, ops };
+  work = Math.min(work, limit);
+  return gaveUp ? { ok, ops, work, gaveUp } : { ok, ops, work };
+}
+
+function limitMessage(limit: number): string {
+  return `unordered match gave up after ${limit.toLocaleString('en-US')} steps: too many pattern lines fit too many output lines to pair them; the lines shown as missing or extra may be paired in some other way`;
+}
+
+/**
+ * For a pattern, the free actual lines that can fit it: those starting with its literal prefix
+ * or ending with its literal suffix (whichever range is smaller), found by binary search.
+ */
+function candidateFinder(free: number[], actual: string[]): (pattern: LinePattern) => Int32Array {
+  const reversed = (s: string) => {
+    let r = '';
+    for (let k = s.length - 1; k >= 0; k--) r += s[k];
+    return r;
+  };
+  let byPrefix: { keys: string[]; idx: Int32Array } | undefined;
+  let bySuffix: { keys: string[]; idx: Int32Array } | undefined;
+  const sorted = (key: (j: number) => string) => {
+    const order = free.map((j) => ({ j, k: key(j) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.j - b.j));
+    return { keys: order.map((o) => o.k), idx: Int32Array.from(order.map((o) => o.j)) };
+  };
+  const range = (table: { keys: string[]; idx: Int32Array }, start: string): Int32Array => {
+    const lo = lowerBoundString(table.keys, start);
+    let hi = lo;
+    // Keys starting with `start` form one run from `lo`.
+    let step = 1;
+    while (hi + step <= table.keys.length && table.keys[hi + step - 1]!.startsWith(start)) {
+      hi += step;
+      step *= 2;
+    }
+    while (step > 1) {
+      step >>= 1;
+      if (hi + step <= table.keys.length && table.keys[hi + step - 1]!.startsWith(start)) hi += step;
+    }
+    return table.idx.subarray(lo, hi);
+  };
+  const all = Int32Array.from(free);
+  return (pattern) => {
+    const { prefix, suffix } = affixesOf(pattern);
+    if (!prefix && !suffix) return all;
+    const byStart = prefix ? range((byPrefix ??= sorted((j) => actual[j]!)), prefix) : all;
+    const byEnd = suffix ? range((bySuffix ??= sorted((j) => reversed(actual[j]!))), reversed(suffix)) : all;
+    return byStart.length <= byEnd.length ? byStart : byEnd;
+  };
+}
+
+function lowerBoundString(a: string[], x: string): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

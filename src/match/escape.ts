@@ -2,9 +2,12 @@
 import { normalizeLines } from './normalize.js';
 import { isEllipsisLine, REGEX_SUFFIX } from './pattern.js';
 
-/** `text` as a regex source matching exactly it (no `u` flag, as `(re)` lines are compiled). */
+/**
+ * `text` as a regex source matching exactly it, valid with the `u` flag `(re)` lines are compiled
+ * with: only syntax characters are escaped (`\-` would be an error in Unicode mode).
+ */
 export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**

@@ -6,6 +6,9 @@ import { formatDiff } from './diff.js';
 import { escapeLine } from './escape.js';
 import { normalizeLines } from './normalize.js';
 import { parseLine, type LinePattern, type PatternProblem } from './pattern.js';
+import { bashVariableProblem, ENVIRONMENT_NAMES } from './shell-names.js';
+
+export { bashVariableProblem } from './shell-names.js';
 
 export { escapeLiteral, escapeLine, escapeRegex } from './escape.js';
 export { formatDiff } from './diff.js';
@@ -25,7 +28,10 @@ export interface MatchResult {
    * When a name occurs more than once, the last matched line's value wins.
    */
   captures: Record<string, string>;
-  /** Unified diff expected/actual when !ok. */
+  /**
+   * Unified diff expected/actual when !ok; preceded by a `note:` line when an unordered match
+   * gave up at its work bound (see UNORDERED_WORK_LIMIT).
+   */
   diff?: string;
 }
 
@@ -82,7 +88,9 @@ export function matchText(expected: Pick<ExpectedOutput, 'text' | 'unordered' | 
     return { ok: true, captures };
   }
   const resolved = resolvedLines(alignment, lines, actualLines);
-  return { ok: false, captures: {}, diff: formatDiff(resolved.join('\n'), actualLines.join('\n'), expected.pos) };
+  const diff = formatDiff(resolved.join('\n'), actualLines.join('\n'), expected.pos);
+  // Said before the diff: the diff alone would read as a plain mismatch.
+  return { ok: false, captures: {}, diff: alignment.gaveUp ? `note: ${alignment.gaveUp}\n${diff}` : diff };
 }
 
 /**
@@ -167,21 +175,27 @@ export interface ExpectedProblem {
   message: string;
   /** `error`: the block can never match as meant (a broken regex). `warning`: it still matches, maybe not as meant. */
   severity: 'error' | 'warning';
+  /** A capture name the shell cannot take: the fix is another name. */
+  rename?: boolean;
 }
 
-// Captures are exported to the lab's shell; these names would break it.
-const SHELL_VARIABLES = new Set(['PATH', 'HOME', 'IFS', 'PWD', 'OLDPWD', 'SHELL', 'USER', 'PS1', 'PS2', 'PS4', 'KUBECONFIG', 'LANG', 'TERM', 'BASH_ENV', 'ENV', 'CDPATH']);
-
-function captureNames(pattern: LinePattern): string[] {
+/** Capture names of a pattern, with the 0-based column where each is written. */
+function captureNames(pattern: LinePattern): { name: string; col: number }[] {
   switch (pattern.kind) {
     case 'glob':
-      return pattern.segments.flatMap((s) => (s.kind === 'capture' ? [s.name] : []));
+      return pattern.segments.flatMap((s) => (s.kind === 'capture' ? [{ name: s.name, col: s.col ?? 0 }] : []));
     case 'regex':
-      return [...pattern.regex.source.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!);
+      return [...pattern.raw.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => ({ name: m[1]!, col: m.index + 3 }));
     case 'ellipsis':
     case 'literal':
       return [];
   }
+}
+
+/** Every capture an expected text makes, with its 1-based line and column within the text. */
+export function expectedCaptures(text: string): { name: string; line: number; col: number }[] {
+  if (!text.includes('{{') && !text.includes('(?<')) return [];
+  return normalizeLines(text).flatMap((line, index) => captureNames(parseLine(line)).map(({ name, col }) => ({ name, line: index + 1, col: col + 1 })));
 }
 
 /** Problems in expected text the linter reports: invalid `(re)` or capture regexes, malformed `{{`. */
@@ -191,9 +205,13 @@ export function checkExpected(text: string): ExpectedProblem[] {
     const found: PatternProblem[] = [];
     const pattern = parseLine(line, found);
     for (const p of found) problems.push({ line: index + 1, col: p.col + 1, message: p.message, severity: p.severity });
-    for (const name of captureNames(pattern)) {
-      if (SHELL_VARIABLES.has(name)) {
-        problems.push({ line: index + 1, message: `capture {{${name}}} would overwrite the shell variable ${name} in later steps; choose another name`, severity: 'warning' });
+    for (const { name, col } of captureNames(pattern)) {
+      // Captures are exported into the lab's shell: a bash variable cannot take them.
+      const problem = bashVariableProblem(name);
+      if (problem) {
+        problems.push({ line: index + 1, col: col + 1, message: `capture ${name}: ${problem}`, severity: 'error', rename: true });
+      } else if (ENVIRONMENT_NAMES.has(name)) {
+        problems.push({ line: index + 1, col: col + 1, message: `capture {{${name}}} would overwrite the shell variable ${name} in later steps; choose another name`, severity: 'warning' });
       }
     }
   });

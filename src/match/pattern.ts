@@ -2,10 +2,10 @@
 //
 //   ...                 a line that is only `...` (spaces around allowed) matches zero or more whole lines
 //   text ... text       `...` inside a line matches any text within that line
-//   REGEX (re)          a line ending in ` (re)` is an anchored JS regular expression;
-//                       its named groups `(?<name>…)` become captures
+//   REGEX (re)          a line ending in ` (re)` is an anchored JS regular expression, compiled
+//                       with the `u` flag; its named groups `(?<name>…)` become captures
 //   {{name}}            captures a run of non-whitespace characters as `name`
-//   {{name:REGEX}}      captures what REGEX matches (the longest such text) as `name`
+//   {{name:REGEX}}      captures what REGEX (also `u`) matches (the longest such text) as `name`
 //   {{{{                a literal `{{` (`escapeLiteral` writes every `{{` of real output this way)
 //
 // A `{{` that does not start a well-formed capture is matched literally (so kubectl's go-template
@@ -18,7 +18,7 @@
 export type Segment =
   | { kind: 'text'; text: string }
   | { kind: 'any' }
-  | { kind: 'capture'; name: string; regex?: RegExp };
+  | { kind: 'capture'; name: string; regex?: RegExp; /** 0-based column of its `{{` (for lint). */ col?: number };
 
 export type LinePattern =
   | { kind: 'ellipsis'; raw: string }
@@ -48,19 +48,68 @@ export function parseLine(raw: string, problems: PatternProblem[] = []): LinePat
   if (isEllipsisLine(raw)) return { kind: 'ellipsis', raw };
   if (raw.endsWith(REGEX_SUFFIX)) {
     const source = raw.slice(0, -REGEX_SUFFIX.length);
-    try {
-      const regex = new RegExp(`^(?:${source})$`);
-      return { kind: 'regex', raw, regex, hasGroups: source.includes('(?<') };
-    } catch (err) {
-      problems.push({ col: 0, message: `invalid regular expression before " (re)": ${regexMessage(err)}`, severity: 'error' });
-      return { kind: 'literal', raw, text: raw };
-    }
+    const compiled = compileRegex(source);
+    if (compiled instanceof RegExp) return { kind: 'regex', raw, regex: compiled, hasGroups: source.includes('(?<') };
+    problems.push({ col: compiled.at, message: `invalid regular expression before " (re)": ${compiled.message}`, severity: 'error' });
+    return { kind: 'literal', raw, text: raw };
   }
   const segments = parseSegments(raw, problems);
   if (segments.every((s) => s.kind === 'text')) {
     return { kind: 'literal', raw, text: segments.map((s) => (s as { text: string }).text).join('') };
   }
   return { kind: 'glob', raw, segments };
+}
+
+/**
+ * An anchored regex, always with the `u` flag: `.` matches a whole emoji, `\p{L}` is a letter class.
+ * Unicode mode is stricter: a pattern that only compiles without `u` (`\-`, `\>`, a lone `{` or `]`)
+ * gets a message saying so, rather than being taken the lax way.
+ */
+export function compileRegex(source: string): RegExp | { message: string; at: number } {
+  try {
+    return new RegExp(`^(?:${source})$`, 'u');
+  } catch (err) {
+    let laxOk = false;
+    try {
+      new RegExp(`^(?:${source})$`);
+      laxOk = true;
+    } catch {
+      // Invalid either way: the plain message says why.
+    }
+    if (!laxOk) return { message: regexMessage(err), at: 0 };
+    return {
+      message: `${regexMessage(err)} (patterns are Unicode regexes, with the \`u\` flag: escape only ^ $ \\ . * + ? ( ) [ ] { } | /, and write a literal { } or ] as \\{ \\} or \\])`,
+      at: unicodeOnlyProblemAt(source),
+    };
+  }
+}
+
+const SYNTAX = new Set('^$\\.*+?()[]{}|/');
+const ESCAPE_LETTERS = new Set('dDwWsSbBnrtfv0cxupPk123456789');
+
+/** Where a pattern that compiles without `u` breaks a Unicode-mode rule (0 when not found). */
+function unicodeOnlyProblemAt(source: string): number {
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const next = source[i + 1] ?? '';
+      const ok = SYNTAX.has(next) || ESCAPE_LETTERS.has(next) || (inClass && next === '-');
+      if (!ok) return i;
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+    } else if (c === ']' || c === '}') {
+      return i;
+    } else if (c === '{') {
+      const quantifier = /^\{\d+(,\d*)?\}/.exec(source.slice(i));
+      if (!quantifier) return i;
+      i += quantifier[0].length - 1;
+    }
+  }
+  return 0;
 }
 
 function regexMessage(err: unknown): string {
@@ -113,17 +162,15 @@ function parseCapture(raw: string, start: number): { segment: Segment; end: numb
   const name = NAME.exec(raw.slice(start + 2))?.[0];
   if (!name) return { error: notCapture, severity: 'warning' };
   const after = start + 2 + name.length;
-  if (raw.startsWith('}}', after)) return { segment: { kind: 'capture', name }, end: after + 2 };
+  if (raw.startsWith('}}', after)) return { segment: { kind: 'capture', name, col: start }, end: after + 2 };
   if (raw[after] !== ':') return { error: notCapture, severity: 'warning' };
   const close = findCaptureClose(raw, after + 1);
   if (close < 0) return { error: `capture {{${name}:…}} has no closing "}}"`, severity: 'error' };
   const source = raw.slice(after + 1, close);
   if (!source) return { error: `capture {{${name}:}} has an empty regular expression`, severity: 'error' };
-  try {
-    return { segment: { kind: 'capture', name, regex: new RegExp(`^(?:${source})$`) }, end: close + 2 };
-  } catch (err) {
-    return { error: `capture {{${name}:…}}: invalid regular expression: ${regexMessage(err)}`, severity: 'error' };
-  }
+  const regex = compileRegex(source);
+  if (regex instanceof RegExp) return { segment: { kind: 'capture', name, regex, col: start }, end: close + 2 };
+  return { error: `capture {{${name}:…}}: invalid regular expression: ${regex.message}`, severity: 'error' };
 }
 
 /** Index of the `}}` closing a capture regex: the first one outside regex braces, classes and escapes. */

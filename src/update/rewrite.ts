@@ -19,8 +19,9 @@ function escapeForBlock(range: OutputRange) {
     const closesFence = /^(`{3,}|~{3,})$/.test(stripped) && line.length - stripped.length < 4;
     const structural = closesFence || (range.console && (isPrompt(line) || (at === 0 && isContinuation(line))));
     if (!structural) return escapeLine(line);
-    // `>` needs no regex escape, but `\>` (identity escape) keeps the line from reading as `> `.
-    return `${line.startsWith('>') ? '\\' : ''}${escapeRegex(line)} (re)`;
+    // `>` needs no regex escape, but `[>]` keeps the line from reading as `> ` (`\>` is an error
+    // in the Unicode mode `(re)` lines are compiled in).
+    return line.startsWith('>') ? `[>]${escapeRegex(line.slice(1))} (re)` : `${escapeRegex(line)} (re)`;
   };
 }
 

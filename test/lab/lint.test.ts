@@ -55,8 +55,21 @@ describe('lintLab', () => {
     expect(lintSummary(lines('## A', `${fence}kubelet-config { verify }`, 'a: 1', fence))).toEqual(['2:1 error missing-attribute', '2:1 error bad-attribute']);
   });
 
-  it('no steps at all is a warning', () => {
-    expect(lintSummary(lines('# Just prose'))).toEqual(['1: warning no-steps']);
+  it('a lab with nothing to run is an error at line 1: no steps, or steps without blocks', () => {
+    expect(lintSummary(lines('# Just prose'))).toEqual(['1: error no-steps']);
+    expect(lintSummary('')).toEqual(['1: error no-steps']);
+    expect(lintSummary('\0\u0001\u0002binary\0')).toEqual(['1: error no-steps']);
+    expect(lintSummary(lines('## Read this', 'prose', '## And this', `${fence}yaml`, 'a: 1', fence))).toEqual(['1: error no-steps', '1:1 warning empty-step', '3:1 warning empty-step']);
+    expect(lintSummary(lines('## Cleanup', `${fence}sh`, 'true', fence))).toEqual(['1: error no-steps']);
+    const [d] = lintLab(lines('# Title', 'Only prose.'), 'notes.md');
+    expect(d).toEqual({
+      severity: 'error',
+      code: 'no-steps',
+      pos: { file: 'notes.md', line: 1 },
+      message: 'notes.md has no steps to learn, run or grade',
+      hint: expect.stringMatching(/a step is a level-2 heading \(`## Step title`\) with a `sh` block/),
+    });
+    expect(lintSummary(lines('## S', 'prose', '## T', `${fence}sh`, 'true', fence))).toEqual(['1:1 warning empty-step']);
   });
 
   it('fences in blockquotes are not run (warning); other languages are ignored', () => {
@@ -74,5 +87,48 @@ describe('lintLab', () => {
   it('capture and regex syntax in expected output is checked at its line', () => {
     expect(lintSummary(lines('## S', `${fence}sh`, 'true', fence, `${fence}output`, 'fine', '[ (re)', fence))).toEqual(['7:1 error bad-expected']);
     expect(lintSummary(lines('## S', `${fence}console`, '$ true', 'fine', '[ (re)', fence))).toEqual(['5:1 error bad-expected']);
+  });
+});
+
+describe('attributes that do nothing together (warnings, at the attribute)', () => {
+  it('points without verify', () => {
+    expect(lintSummary(lines('## S', `${fence}sh { points=2 }`, 'true', fence))).toEqual(['2:9 warning attribute-no-effect']);
+    expect(lintSummary(lines('## S', `${fence}sh { verify points=2 }`, 'true', fence))).toEqual([]);
+    expect(lintSummary(lines('## S', `${fence}access-review { as=u points=1 }`, 'metrics yes', fence))).toEqual(['2:25 warning attribute-no-effect']);
+    const [d] = lintLab(lines('## S', `${fence}sh { points=2 }`, 'true', fence), 'lab.md');
+    expect(d!.message).toBe('`points` has no effect: only `verify` blocks are graded');
+  });
+
+  it('running attributes on hint and solution blocks, which are only shown', () => {
+    expect(lintSummary(lines('## S', `${fence}sh`, 'true', fence, `${fence}sh { hint retry=30s timeout=5s }`, 'kubectl get pods', fence))).toEqual(['5:14 warning attribute-no-effect', '5:24 warning attribute-no-effect']);
+    expect(lintSummary(lines('## S', `${fence}sh`, 'true', fence, `${fence}sh { solution exit=1 secret skip }`, 'false', fence))).toEqual(['5:18 warning attribute-no-effect', '5:25 warning attribute-no-effect']);
+    expect(lintSummary(lines('## S', `${fence}console { hint retry=5s }`, '$ true', fence))).toEqual(['2:19 warning attribute-no-effect']);
+    // A bad value is an error already, not also a warning.
+    expect(lintSummary(lines('## S', `${fence}sh { hint exit=256 }`, 'true', fence))).toEqual(['2:14 error bad-attribute']);
+  });
+
+  it('cleanup with skip, in a step or in the Cleanup section', () => {
+    expect(lintSummary(lines('## S', `${fence}sh`, 'true', fence, `${fence}sh { cleanup skip }`, 'rm -f x', fence))).toEqual(['5:9 warning attribute-no-effect']);
+    expect(lintSummary(lines('## S', `${fence}sh`, 'true', fence, '## Cleanup', `${fence}sh { skip }`, 'rm -f x', fence))).toEqual(['6:9 warning attribute-no-effect']);
+  });
+
+  it('captures in a cleanup block or in the Cleanup section, at the capture', () => {
+    expect(lintSummary(lines('## S', `${fence}sh`, 'true', fence, `${fence}sh { cleanup }`, 'kubectl delete ns x', fence, `${fence}text`, 'namespace "{{ns}}" deleted', fence))).toEqual(['9:12 warning attribute-no-effect']);
+    expect(lintSummary(lines('## S', `${fence}sh`, 'true', fence, '## Cleanup', `${fence}console`, '$ echo gone', '(?<what>\\w+) (re)', fence))).toEqual(['8:4 warning attribute-no-effect']);
+    const d = lintLab(lines('## S', `${fence}sh`, 'true', fence, '## Cleanup', `${fence}sh`, 'echo gone', fence, `${fence}text`, '{{what}}', fence), 'lab.md').find((x) => x.code === 'attribute-no-effect');
+    expect(d!.message).toMatch(/capture what in a cleanup block: .*no later block can use it/);
+    // In a step, captures are what later blocks use.
+    expect(lintSummary(lines('## S', `${fence}sh`, 'echo a', fence, `${fence}text`, '{{what}}', fence))).toEqual([]);
+  });
+
+  it('a kubelet-config timeout under the restart check floor (about 30 s)', () => {
+    const kc = (attrs: string) => lines('## S', `${fence}kubelet-config { node=worker${attrs} }`, 'a: 1', fence);
+    expect(lintSummary(kc(' timeout=10s'))).toEqual(['2:33 warning short-timeout']);
+    expect(lintSummary(kc(' timeout=30s'))).toEqual([]);
+    expect(lintSummary(kc(''))).toEqual([]);
+    expect(lintSummary(`---\ntimeout: 20s\n---\n${kc('')}`)).toEqual(['5:1 warning short-timeout']);
+    expect(lintSummary(`---\ntimeout: 20s\n---\n${kc(' timeout=2m')}`)).toEqual([]);
+    const [d] = lintLab(kc(' timeout=10s'), 'lab.md');
+    expect(d!.message).toMatch(/`timeout=10s` is shorter than a kubelet restart check needs .*about 30 s/);
   });
 });

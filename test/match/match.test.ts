@@ -140,12 +140,26 @@ describe('escapeLiteral', () => {
 
 describe('checkExpected', () => {
   it('reports bad regexes, malformed captures and captures that shadow shell variables, by line', () => {
-    const problems = checkExpected('fine\n(open (re)\n{{ x }}\n{{PATH}} {{ok}}\n{{n:[}}\n{{{{ literal');
+    const problems = checkExpected('fine\n(open (re)\n{{ x }}\n{{KUBECONFIG}} {{ok}}\n{{n:[}}\n{{{{ literal');
     expect(problems.map((p) => p.line)).toEqual([2, 3, 4, 5]);
     expect(problems.map((p) => p.severity)).toEqual(['error', 'warning', 'warning', 'error']);
     expect(problems[0]!.message).toMatch(/invalid regular expression/);
     expect(problems[1]).toMatchObject({ col: 1 });
-    expect(problems[2]!.message).toMatch(/PATH/);
+    expect(problems[2]!.message).toMatch(/KUBECONFIG/);
+  });
+
+  it('refuses captures named like bash read-only or special variables, at the capture', () => {
+    const names = ['UID', 'EUID', 'PPID', 'SHELLOPTS', 'BASHOPTS', 'BASH_VERSINFO', 'BASHPID', 'BASH_ARGV', 'GROUPS', 'FUNCNAME', 'RANDOM', 'SECONDS', 'LINENO', 'PWD', 'OLDPWD', 'IFS', 'PATH', 'HOME', 'PIPESTATUS', 'EPOCHSECONDS', 'SRANDOM', 'REPLY', 'OPTIND', '_'];
+    for (const name of names) {
+      const [p, ...rest] = checkExpected(`pod uid: {{${name}}}`);
+      expect(rest).toEqual([]);
+      expect(p).toMatchObject({ line: 1, col: 10, severity: 'error', rename: true });
+      expect(p!.message).toMatch(new RegExp(`^capture ${name}: ${name} is a (read-only )?bash variable`));
+    }
+    expect(checkExpected('x\n{{n:\d+}} {{UID:\d+}}')).toMatchObject([{ line: 2, col: 10, severity: 'error', rename: true }]);
+    expect(checkExpected('id=(?<EUID>\d+) (re)')).toMatchObject([{ line: 1, col: 7, severity: 'error', rename: true }]);
+    // Lower case and other names are fine: bash variables are case-sensitive.
+    expect(checkExpected('{{uid}} {{pod_uid}} {{Path}} {{UID2}}')).toEqual([]);
   });
   it('finds nothing in plain output', () => {
     expect(checkExpected('NAME   READY   STATUS\nweb    1/1     Running\n<none>')).toEqual([]);

@@ -71,3 +71,27 @@ describe('matchLine', () => {
     expect(performance.now() - started).toBeLessThan(5000);
   });
 });
+
+describe('(re) lines and capture regexes are Unicode regexes', () => {
+  it('`.` matches a whole emoji, `\\p{L}` is a letter class', () => {
+    expect(m('status: . (re)', 'status: ✅')).not.toBeNull();
+    expect(m('ready . (re)', 'ready 🚀')).not.toBeNull();
+    expect(m('\\p{L}+ (re)', 'Größe')).not.toBeNull();
+    expect(m('\\p{L}+ (re)', 'p{L}')).toBeNull();
+    expect(m('name={{n:\\p{Lu}\\p{Ll}+}}', 'name=Élise')).toEqual({ n: 'Élise' });
+    expect(m('x {{e:.}}', 'x 🚀')).toEqual({ e: '🚀' });
+  });
+
+  it('a pattern valid only without the u flag is an error at the offending character, never a crash', () => {
+    for (const [line, col] of [['a\\-b (re)', 1], ['x{ (re)', 1], ['ab] (re)', 2], ['\\> prompt (re)', 0], ['ok \\y (re)', 3]] as const) {
+      const problems: PatternProblem[] = [];
+      expect(parseLine(line, problems).kind).toBe('literal');
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!).toMatchObject({ col, severity: 'error' });
+      expect(problems[0]!.message).toMatch(/Unicode regexes, with the `u` flag/);
+    }
+    const problems: PatternProblem[] = [];
+    parseLine('v{{n:a\\-b}}', problems);
+    expect(problems[0]!.message).toMatch(/capture \{\{n:…\}\}: invalid regular expression.*`u` flag/);
+  });
+});

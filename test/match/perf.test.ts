@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExpectedOutput } from '../../src/lab/model.js';
 import { matchText } from '../../src/match/index.js';
+import { alignUnordered } from '../../src/match/align.js';
+import { parseLine } from '../../src/match/pattern.js';
 
 const exp = (text: string, unordered = false): ExpectedOutput => ({ text, pos: { file: 'bench.md', line: 1 }, unordered, stream: 'both', fromConsole: false });
 
@@ -39,5 +41,58 @@ describe('matching speed', () => {
     expect(miss.diff).toContain('-never');
     console.log(`100,000 lines: match ${okMs.toFixed(1)} ms, mismatch with diff ${failMs.toFixed(1)} ms`);
     expect(okMs + failMs).toBeLessThan(5000);
+  });
+});
+
+describe('unordered matching of thousands of pattern lines', () => {
+  const n = 3000;
+  const shapes: Record<string, { expected: string[]; actual: string[] }> = {
+    // Every pattern has its own literal prefix.
+    'distinct prefixes': { expected: Array.from({ length: n }, (_, k) => `row-${k} \\d+ (re)`), actual: Array.from({ length: n }, (_, k) => `row-${(k * 7) % n} ${k}`) },
+    // Only a literal suffix tells the lines apart.
+    'distinct suffixes': { expected: Array.from({ length: n }, (_, k) => `\\S+ ${k} (re)`), actual: Array.from({ length: n }, (_, k) => `row ${(k * 7) % n}`) },
+    // One pattern that fits every line, 3,000 times (was minutes: every search walked every pairing).
+    'one pattern fitting every line': { expected: Array.from({ length: n }, () => 'row-\\d+ ok (re)'), actual: Array.from({ length: n }, (_, k) => `row-${k} ok`) },
+    'captures fitting every line': { expected: Array.from({ length: n }, () => 'row-{{id}} ok'), actual: Array.from({ length: n }, (_, k) => `row-${k} ok`) },
+  };
+
+  for (const [name, { expected, actual }] of Object.entries(shapes)) {
+    it(`${name}: matches, and fails on one changed line, in bounded work`, () => {
+      const patterns = expected.map((line) => parseLine(line));
+      const started = performance.now();
+      const ok = alignUnordered(patterns, [...actual].reverse());
+      const failed = alignUnordered(patterns, [...actual.slice(1), 'zzz']);
+      const ms = performance.now() - started;
+      expect(ok.ok).toBe(true);
+      expect(failed.ok).toBe(false);
+      expect(failed.gaveUp).toBeUndefined();
+      expect(failed.ops.filter((op) => op.kind === 'missing')).toHaveLength(1);
+      expect(failed.ops.filter((op) => op.kind === 'extra')).toEqual([{ kind: 'extra', act: n - 1 }]);
+      // Pattern tests plus search steps: about n·n at most (the old search needed up to n·n·n).
+      expect(ok.work! + failed.work!).toBeLessThan(4 * n * n);
+      expect(ms).toBeLessThan(10_000);
+    });
+  }
+
+  it('needs about one test per line when prefixes, suffixes or identical patterns tell the lines apart', () => {
+    for (const name of ['distinct prefixes', 'distinct suffixes', 'one pattern fitting every line']) {
+      const { expected, actual } = shapes[name]!;
+      const r = alignUnordered(expected.map((line) => parseLine(line)), actual);
+      expect(r.ok).toBe(true);
+      expect(r.work!).toBeLessThan(10 * n);
+    }
+  });
+
+  it('gives up at the work bound with a message, as a failed match', () => {
+    const patterns = Array.from({ length: 200 }, () => parseLine('.* (re)'));
+    const actual = Array.from({ length: 199 }, (_, k) => `line ${k}`);
+    const r = alignUnordered(patterns, actual, 5_000);
+    expect(r.ok).toBe(false);
+    expect(r.gaveUp).toMatch(/unordered match gave up after 5,000 steps/);
+    expect(r.work!).toBeLessThanOrEqual(5_000);
+    // Through matchText the reason comes first, then the diff.
+    const text = matchText(exp(Array.from({ length: 3000 }, () => 'x (re)').join('\n'), true), Array.from({ length: 2999 }, () => 'x').join('\n'));
+    expect(text.ok).toBe(false);
+    expect(text.diff).not.toMatch(/^note:/);
   });
 });

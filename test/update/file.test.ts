@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LabError } from '../../src/errors.js';
-import { decodeLabStrict, replaceFileAtomic } from '../../src/update/file.js';
+import { replaceFileAtomic } from '../../src/update/file.js';
+import { decodeLabSource as decodeLabStrict } from '../../src/lab/source.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kubelab-update-file-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -27,8 +28,8 @@ describe('decodeLabStrict', () => {
   it('refuses invalid UTF-8 at the line and column of the first bad byte', () => {
     const e = problem([...Buffer.from('a\né\nxy'), 0xff]);
     expect(e).toBeInstanceOf(LabError);
-    expect(e.code).toBe('lab-not-utf8');
-    expect(e.message).toMatch(/^lab\.md:3:3: not valid UTF-8 \(byte 0xff\)/);
+    expect(e.code).toBe('not-utf8');
+    expect(e.message).toMatch(/^lab\.md:3:3: the lab is not valid UTF-8 \(byte 0xff/);
     expect(e.pos).toEqual({ file: 'lab.md', line: 3, col: 3 });
     // overlong, surrogate, truncated sequences
     expect(problem([0x61, 0xc0, 0xaf]).pos?.col).toBe(2);

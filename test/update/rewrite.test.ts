@@ -125,7 +125,7 @@ describe('rewriteExpected: console fences', () => {
 
   it('escapes output lines that would read as commands or continuations', () => {
     const next = update(src, [undefined, undefined, '> not a continuation\n$ not a command\n', undefined]);
-    expect(next).toContain('$ true\n\\> not a continuation (re)\n\\$ not a command (re)\n$ echo \\\n');
+    expect(next).toContain('$ true\n[>] not a continuation (re)\n\\$ not a command (re)\n$ echo \\\n');
   });
 
   it('also accepts the command line as the position of its output', () => {

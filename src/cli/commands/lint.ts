@@ -1,5 +1,6 @@
 // `kubelab lint LAB.md...`: every problem, compiler style (`FILE:LINE:COL: severity: message`).
 import type { Command } from 'commander';
+import { formatPos, LabError } from '../../errors.js';
 import type { Diagnostic } from '../../lab/model.js';
 import { lintLab } from '../../lab/parse.js';
 import { painter } from '../../report/color.js';
@@ -34,8 +35,16 @@ export async function lintLabs(files: string[], ctx: CliContext): Promise<number
   let errors = 0;
   let warnings = 0;
   for (const file of files) {
-    const { source, display } = await readLabSource(file, ctx.cwd);
-    const diagnostics = [...lintLab(source, display)].sort((a, b) => a.pos.line - b.pos.line || (a.pos.col ?? 0) - (b.pos.col ?? 0));
+    let diagnostics: Diagnostic[];
+    try {
+      const { source, display } = await readLabSource(file, ctx.cwd);
+      diagnostics = [...lintLab(source, display)].sort((a, b) => a.pos.line - b.pos.line || (a.pos.col ?? 0) - (b.pos.col ?? 0));
+    } catch (err) {
+      // A file that is not UTF-8 is one more finding; the other labs are still linted.
+      if (!(err instanceof LabError) || !err.pos) throw err;
+      const message = err.message.startsWith(`${formatPos(err.pos)}: `) ? err.message.slice(formatPos(err.pos).length + 2) : err.message;
+      diagnostics = [{ severity: 'error', code: err.code, pos: err.pos, message, ...(err.hint === undefined ? {} : { hint: err.hint }) }];
+    }
     for (const d of diagnostics) {
       ctx.stdout.write(formatDiagnostic(d, ctx.color));
       if (d.severity === 'error') errors++;

@@ -9,11 +9,12 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BlockResult, RunReport } from '../../engine/types.js';
 import type { Block, ExpectedOutput, Lab, ShBlock } from '../../lab/model.js';
+import { decodeLabSource } from '../../lab/source.js';
 import { formatPos, UsageError } from '../../errors.js';
 import { painter } from '../../report/color.js';
 import { rewriteLab } from '../../update/rewrite.js';
 import { captureNames } from '../../update/text.js';
-import { decodeLabStrict, readLabStrict, replaceFileAtomic } from '../../update/file.js';
+import { readLabStrict, replaceFileAtomic } from '../../update/file.js';
 import type { CliCommand, CliContext } from '../context.js';
 import { displayPath } from '../load.js';
 import { addRunOptions, type RunFlags } from '../run-options.js';
@@ -48,7 +49,7 @@ async function checkUtf8(file: string, ctx: CliContext): Promise<void> {
   } catch {
     return; // loading the lab says why it cannot be read
   }
-  decodeLabStrict(bytes, displayPath(file, ctx.cwd));
+  decodeLabSource(bytes, displayPath(file, ctx.cwd));
 }
 
 export interface PlannedUpdate {
