@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSyn
 import { dirname, join } from 'node:path';
 import { parseEnvFile } from '../cluster/env.js';
 import { BUILD_SPACE, checkDiskSpace, requireGo, requireRoot, requireServed } from './checks.js';
+import { runDockerUp } from './docker.js';
 import { SetupError } from './errors.js';
 import { SetupInterrupt, tailOf } from './proc.js';
 import type { PartContext } from './types.js';
@@ -99,6 +100,7 @@ async function buildNodeImage(ctx: PartContext, release: KubernetesRelease, opts
   }
   if (!built) {
     requireRoot(ctx.isRoot, forWhat);
+    await runDockerUp(ctx);
     const dockerRoot = (await ctx.proc.run(['docker', 'info', '--format', '{{.DockerRootDir}}'], { timeoutMs: 30_000 })).stdout.trim() || '/var/lib/docker';
     const space = opts.buildSpace ?? BUILD_SPACE;
     checkDiskSpace(
