@@ -16,7 +16,7 @@ export interface GoInfo {
 
 /** `go` on PATH and new enough for `need` (e.g. `1.26.0`), or a SetupError saying why not. */
 export async function requireGo(proc: Proc, need: string, forWhat: string): Promise<GoInfo> {
-  const hint = `install Go ${shortGo(need)} or newer and put \`go\` on PATH (PATH=${proc.env.PATH ?? ''}), then run \`kubelab setup\` again`;
+  const hint = `install Go ${shortGo(need)} or newer and put \`go\` on PATH, then run \`kubelab setup\` again`;
   if (!proc.which('go')) throw new SetupError('SETUP_NO_GO', `Go is needed to ${forWhat}, and \`go\` is not on PATH`, { hint });
   const out = await proc.run(['go', 'env', 'GOVERSION', 'GOCACHE', 'GOMODCACHE'], { timeoutMs: 60_000 });
   const [version = '', cache = '', modCache = ''] = out.stdout.split('\n').map((l) => l.trim());

@@ -78,7 +78,7 @@ export async function ensureClusterTools(opts: EnsureClusterToolsOptions = {}): 
         const k = await ensureKind(ctx, r.kind);
         return { ...k, detail: k.path };
       });
-      const node = await part(ctx, `node image ${r.version}`, `Kubernetes ${r.version} (kind ${r.kind})`, async () => {
+      const node = await part(ctx, `node image ${r.version}`, `Kubernetes ${r.version}, kind ${r.kind}`, async () => {
         const n = await ensureNodeImage(ctx, r, { source: opts.nodeImageSource ?? 'auto', buildSpace: opts.buildSpace });
         return { ...n, detail: `${n.image} (${n.source}), kubectl ${n.kubectl}` };
       });
