@@ -4,6 +4,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { $ as zx$, type ProcessOutput } from 'zx/core';
+import { SetupError } from './errors.js';
 
 export interface RunOptions {
   /** Extra environment for this command. */
@@ -59,6 +60,9 @@ export function createProc(opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal 
       }
     },
     async lock(file, onWait) {
+      if (!findOnPath('flock', opts.env.PATH ?? '')) {
+        throw new SetupError('SETUP_STEP_FAILED', 'flock is not installed (no `flock` on PATH): set-up takes a lock so that two runs do not build at once', { hint: "install util-linux (Debian's package has flock), then run `kubelab setup` again" });
+      }
       const p = base({ stdio: ['pipe', 'pipe', 'pipe'] })`flock ${file} sh -c ${'echo locked; exec cat'}`;
       let abort = () => {};
       const waiting = setTimeout(onWait, 300);

@@ -104,7 +104,8 @@ export async function ensureClusterTools(opts: EnsureClusterToolsOptions = {}): 
     emit({ kind: 'done', ms, envFiles });
     return { tools, envFiles, ms };
   } catch (e) {
-    if (e instanceof SetupInterrupt || (opts.signal?.aborted && !(e instanceof SetupError))) {
+    // A step cut short by the abort fails too; what counts is that the user stopped it.
+    if (e instanceof SetupInterrupt || opts.signal?.aborted) {
       const reason = opts.signal?.reason;
       throw new SetupError('SETUP_INTERRUPTED', `set-up interrupted${typeof reason === 'string' ? ` by ${reason}` : ''}; nothing half-made is used`, {
         hint: 'run `kubelab setup` again: it resumes from the parts already in the cache',

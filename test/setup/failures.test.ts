@@ -198,6 +198,33 @@ describe('an interrupted set-up', () => {
   });
 });
 
+describe('an interrupted step', () => {
+  it('stops the whole process tree (a build script and the go build it runs in the background)', async () => {
+    const pidFile = join(work, 'bg.pid');
+    const ac = new AbortController();
+    const proc = createProc({ env: process.env, signal: ac.signal });
+    const running = proc.run(['bash', '-c', `sleep 60 & echo $! > ${pidFile}; wait`]);
+    await new Promise((r) => setTimeout(r, 500));
+    const bg = Number(readFileSync(pidFile, 'utf8'));
+    expect(alive(bg)).toBe(true);
+    ac.abort('SIGINT');
+    // Its exit code may even be 0 (children go first, then `wait` returns): callers look at the signal.
+    await running;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(alive(bg)).toBe(false);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    // A zombie is not running any more.
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 describe('the node-image recipe is shipped unchanged', () => {
   // Its text, and the image files', are part of the node image's cache key (build-node-image.sh
   // hashes "$0" and these files): editing one rebuilds every machine's node image. Change the
