@@ -72,7 +72,7 @@ export function checkDiskSpace(needs: readonly SpaceNeed[], forWhat: string): vo
     const fs = statfsSync(mount);
     const free = Number(fs.bavail) * Number(fs.bsize);
     if (free < bytes) {
-      throw new SetupError('SETUP_DISK_SPACE', `not enough disk space to ${forWhat}: ${mount} has ${formatBytes(free)} free, and the build needs about ${formatBytes(bytes)} there (${parts.join(', ')})`, {
+      throw new SetupError('SETUP_DISK_SPACE', `not enough disk space to ${forWhat}: the file system of ${mount} has ${formatBytes(free)} free, and the build needs about ${formatBytes(bytes)} there (${parts.join(', ')})`, {
         hint: 'free some space (`docker system prune`, `go clean -cache`) or set KUBELAB_CACHE to a larger disk, then run `kubelab setup` again: finished parts are kept',
       });
     }

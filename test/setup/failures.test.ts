@@ -102,7 +102,7 @@ describe('a disk too small for a node image', () => {
       throw new Error('the check passed');
     })();
     expect(err.code).toBe('SETUP_DISK_SPACE');
-    expect(err.message).toMatch(/^not enough disk space to build the node image of Kubernetes v1\.36\.1: \/\S* has [\d.]+ [GM]B free, and the build needs about 1048576\.0 GB there \(kubelab cache 1048576\.0 GB\)$/);
+    expect(err.message).toMatch(/^not enough disk space to build the node image of Kubernetes v1\.36\.1: the file system of \/\S* has [\d.]+ [GM]B free, and the build needs about 1048576\.0 GB there \(kubelab cache 1048576\.0 GB\)$/);
     expect(err.hint).toMatch(/free some space .* KUBELAB_CACHE/);
   });
 
