@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite (`npm test`): host packages, docker + a kind node image, build, then
+# The whole test suite (`npm test`): host packages, build, docker + a kind node image, then
 # every vitest project (unit: parser, matcher, engine with real bash, reporters, CLI, learner
 # mode in tmux, gradebook in Chromium; e2e: real kind clusters). Prints a closing
 # "N passed, N failed, N skipped" line.
@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 
 start=$(date +%s)
 bash test/setup-host.sh
-bash test/cluster/prepare.sh
 npx tsc -p tsconfig.json
+bash test/cluster/prepare.sh   # kubelab setup, from the dist/ just built
 
 results=$(mktemp)
 status=0

@@ -1,5 +1,5 @@
 // Test clusters for the e2e suites: kind clusters made from the node image
-// that `npm run cluster:prepare` (test/cluster/prepare.sh) readied, each with
+// that `npm run cluster:prepare` (`kubelab setup`, src/setup/) readied, each with
 // its own kubeconfig file so that tests never touch ~/.kube/config.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ export class ClusterSetupError extends Error {
   }
 }
 
-const prepareHint = 'run `npm run cluster:prepare` (bash test/cluster/prepare.sh) on this machine first';
+const prepareHint = 'run `npm run cluster:prepare` (`kubelab setup` from this checkout) on this machine first';
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.KUBELAB_CACHE || join(homedir(), '.cache', 'kubelab');

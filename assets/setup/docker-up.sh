@@ -36,7 +36,7 @@ write_runc_wrapper() {
   real=$(command -v runc) || die "runc is not installed"
   cat > "$wrapper.tmp" <<WRAPPER
 #!/bin/bash
-# Written by kubelab's test/cluster/docker-up.sh. Drops CAP_SYS_RESOURCE from
+# Written by kubelab setup (assets/setup/docker-up.sh). Drops CAP_SYS_RESOURCE from
 # the OCI spec (create/run) or the exec process spec, since this machine's
 # capability bounding set does not have it, then runs the real runc.
 real=$real
