@@ -9,7 +9,7 @@ import { boundBlockResult, boundCleanupResult, formatBytes } from './bound.js';
 import { colorEnabled, paintDiff, painter, type Paint } from './color.js';
 import { describeBlock, describeCleanupItem } from './describe.js';
 import { formatDuration, oneLine, plural, printable, summaryCounts, tailLines } from './format.js';
-import { safeStream } from './stream.js';
+import { isBroken, safeStream } from './stream.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const TAIL = 20;
@@ -231,6 +231,8 @@ class LiveLine {
 
   private draw(): void {
     if (!this.enabled || this.text === '') return;
+    // Nobody is reading any more (a closed terminal or pipe): stop redrawing.
+    if (isBroken(this.stream)) return this.stop();
     // A pty without a size reports 0 columns.
     const reported = (this.stream as { columns?: number }).columns ?? 0;
     const columns = reported >= 20 ? reported : 80;
