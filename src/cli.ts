@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The command line. The ONLY module that touches argv, process streams, signals and the exit
 // code: commands get a CliContext, throw KubelabErrors, and set ctx.exitCode; runCli turns all of
-// that into one exit code (0 passed, 1 a step failed, 2 lab or usage error, 130/143 interrupted).
+// that into one exit code (0 passed, 1 a step failed, 2 lab or usage error, 130/143 interrupted;
+// SIGHUP, a closed terminal, is handled as SIGTERM). Output streams are guarded (safeStream): a
+// closed stdout or stderr (`kubelab run LAB | head -1`) never crashes a run or skips its cleanup.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
@@ -11,6 +13,7 @@ import { printError } from './cli/errors.js';
 import { listProcs } from './engine/procs.js';
 import { KubelabError } from './errors.js';
 import { colorEnabled, painter } from './report/color.js';
+import { safeStream } from './report/stream.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -22,7 +25,7 @@ export interface CliIo {
   /** Whether stdout is a terminal; default: stdout.isTTY. */
   isTTY?: boolean;
   cwd?: string;
-  /** Aborted (reason 'SIGINT'/'SIGTERM') to interrupt a run. */
+  /** Aborted (reason 'SIGINT'/'SIGTERM') to interrupt a run. src/cli.ts aborts SIGHUP with 'SIGTERM'. */
   signal?: AbortSignal;
   /** Called when a command's action starts (the signal handlers then say what that command does on an interrupt). */
   onCommand?: (command: CliCommand) => void;
@@ -47,8 +50,8 @@ export function buildProgram(ctx: CliContext): Command {
 
 /** Run the CLI on `argv` (without node and script). Returns the exit code; never throws. */
 export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
-  const stdout = io.stdout ?? process.stdout;
-  const stderr = io.stderr ?? process.stderr;
+  const stdout = safeStream(io.stdout ?? process.stdout);
+  const stderr = safeStream(io.stderr ?? process.stderr);
   const env = io.env ?? process.env;
   const isTTY = io.isTTY ?? (stdout as { isTTY?: boolean }).isTTY === true;
   const stderrTTY = (stderr as { isTTY?: boolean }).isTTY === true;
@@ -81,35 +84,43 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   }
 }
 
+type HandledSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
 /**
- * First SIGINT/SIGTERM: abort the command (a run stops and cleans up, learn saves) and say what it
- * does now. The running command's InterruptHandling says which signal quits at once, without
- * waiting (for a run: the third; its journal stays for `kubelab cleanup`).
+ * What a signal means to commands: SIGHUP (the terminal was closed) is a request to stop like
+ * SIGTERM, so it aborts with reason 'SIGTERM' (stop, clean up, exit 143). Without a handler Node
+ * would exit 129 at once, skipping cleanup.
+ */
+function abortReason(signal: HandledSignal): 'SIGINT' | 'SIGTERM' {
+  return signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+}
+
+/**
+ * First SIGINT/SIGTERM/SIGHUP: abort the command (a run stops and cleans up, learn saves) and say
+ * what it does now. The running command's InterruptHandling says which signal quits at once,
+ * without waiting (for a run: the third; its journal stays for `kubelab cleanup`).
  */
 function installSignalHandlers(controller: AbortController, stderr: NodeJS.WritableStream, handling: () => InterruptHandling): () => void {
   let count = 0;
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+  const onSignal = (signal: HandledSignal) => {
     count++;
     const h = handling();
     if (count >= h.quitAt) {
       if (h.quit) stderr.write(`${count === 1 ? '\n' : ''}kubelab: ${count === 1 ? `${signal}: ` : ''}${h.quit}\n`);
       killChildProcessGroups();
-      process.exit(signal === 'SIGTERM' ? 143 : 130);
+      process.exit(abortReason(signal) === 'SIGTERM' ? 143 : 130);
     }
     if (count === 1) {
-      controller.abort(signal);
+      controller.abort(abortReason(signal));
       stderr.write(`\nkubelab: ${signal}: ${h.first}\n`);
     } else if (h.second) {
       stderr.write(`kubelab: ${h.second}\n`);
     }
   };
-  const onInt = () => onSignal('SIGINT');
-  const onTerm = () => onSignal('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, () => onSignal(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
   return () => {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   };
 }
 
@@ -138,9 +149,13 @@ function killChildProcessGroups(): void {
 async function main(): Promise<void> {
   const controller = new AbortController();
   let interrupt = CLEANUP_INTERRUPT;
-  const uninstall = installSignalHandlers(controller, process.stderr, () => interrupt);
+  const stdout = safeStream(process.stdout);
+  const stderr = safeStream(process.stderr);
+  const uninstall = installSignalHandlers(controller, stderr, () => interrupt);
   const code = await runCli(process.argv.slice(2), {
     stdin: process.stdin,
+    stdout,
+    stderr,
     signal: controller.signal,
     onCommand: (command) => (interrupt = command.interrupt ?? CLEANUP_INTERRUPT),
   });

@@ -9,6 +9,7 @@ import type { Shell } from './types.js';
 import type { BlockSession } from './context.js';
 import { readFileSync } from 'node:fs';
 import { parseLab } from '../lab/parse.js';
+import { decodeLabSource } from '../lab/source.js';
 import { Journal, isAlive, listJournals } from './journal.js';
 import { runCleanupPhase } from './cleanup-phase.js';
 import { Redactor } from './redact.js';
@@ -44,7 +45,7 @@ export async function finishJournal(path: string, opts: FinishOptions): Promise<
     lab = { file: data.lab.file, source: '', title: data.lab.title, id: data.lab.id, cluster: { provider: 'none' }, vars: {}, timeout: 120_000, steps: [], cleanup: data.cleanupSection };
   } else {
     try {
-      lab = parseLab(readFileSync(data.lab.file, 'utf8'), data.lab.file);
+      lab = parseLab(decodeLabSource(readFileSync(data.lab.file), data.lab.file), data.lab.file);
     } catch (e) {
       labProblem = `cannot read ${data.lab.file} again for its cleanup blocks: ${(e as Error).message}`;
     }

@@ -1,5 +1,7 @@
-// One-line descriptions of blocks for reporters (what ran, in words).
-import type { Block } from '../lab/model.js';
+// One-line descriptions of blocks and cleanup items for reporters (what ran, in words).
+import type { CleanupResult } from '../engine/types.js';
+import type { Block, Lab } from '../lab/model.js';
+import { oneLine } from './format.js';
 
 export function describeBlock(block: Block): string {
   switch (block.kind) {
@@ -23,4 +25,22 @@ export function describeBlock(block: Block): string {
       return String((never as Block).kind);
     }
   }
+}
+
+function findBlock(lab: Pick<Lab, 'steps' | 'cleanup'>, id: string): Block | undefined {
+  for (const step of lab.steps) for (const b of step.blocks) if (b.id === id) return b;
+  return lab.cleanup.find((b) => b.id === id);
+}
+
+/**
+ * What a cleanup item ran, for display: a cleanup block's command (its first line, shortened)
+ * rather than `cleanup block cleanup/1`, when the result carries it or the lab is known; an
+ * undo's own label otherwise (`restore /etc/x on kind-worker`).
+ */
+export function describeCleanupItem(result: CleanupResult, lab?: Pick<Lab, 'steps' | 'cleanup'>, max = 72): string {
+  const command = (result as CleanupResult & { command?: string }).command;
+  if (command) return oneLine(command, max);
+  const id = /^cleanup block (\S+)$/.exec(result.label)?.[1];
+  const block = id && lab ? findBlock(lab, id) : undefined;
+  return block ? oneLine(describeBlock(block), max) : result.label;
 }

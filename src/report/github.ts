@@ -2,6 +2,8 @@
 // (file, line) for each failed block, failed cleanup and run error. Added automatically when
 // GITHUB_ACTIONS=true.
 import type { Reporter, ReporterOptions } from './types.js';
+import { headOutput } from './bound.js';
+import { safeStream } from './stream.js';
 
 /** Escape workflow-command data (the message). */
 export function escapeData(text: string): string {
@@ -22,7 +24,7 @@ export function annotation(level: 'error' | 'warning', message: string, props: {
 }
 
 export function createGithubReporter(opts: ReporterOptions = {}): Reporter {
-  const stream = opts.stream ?? process.stdout;
+  const stream = safeStream(opts.stream ?? process.stdout);
   return {
     name: 'github',
     onStepStart(e) {
@@ -31,7 +33,8 @@ export function createGithubReporter(opts: ReporterOptions = {}): Reporter {
     onBlockEnd(e) {
       const r = e.result;
       if (r.status !== 'failed' && r.status !== 'error') return;
-      const message = [r.message ?? `${r.id} ${r.status}`, r.diff ? `\n${r.diff.replace(/\n$/, '')}` : '', r.hint ? `\nhint: ${r.hint}` : ''].join('');
+      const diff = r.diff === undefined ? '' : headOutput(r.diff, opts.maxOutputBytes).text;
+      const message = [r.message ?? `${r.id} ${r.status}`, diff ? `\n${diff.replace(/\n$/, '')}` : '', r.hint ? `\nhint: ${r.hint}` : ''].join('');
       stream.write(annotation('error', message, { file: r.pos.file, line: r.pos.line, title: `kubelab: ${e.step.title} (${r.id})` }));
     },
     onStepEnd() {

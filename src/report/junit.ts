@@ -1,37 +1,40 @@
 // JUnit XML: one <testsuite> per lab, one <testcase> per step (classname = lab id, name = step
 // title), failures with the message and the diff, the blocks' stdout/stderr as system-out/err.
 // Cleanup is one more testcase named `cleanup`; a run-level error (cluster setup, a bad lab) is a
-// testcase named `run`. Rewritten after every lab, so several labs share one file.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// testcase named `run`. Rewritten after every lab, so several labs share one file. Outputs are
+// bounded to their tail (src/report/bound.ts); the file is checked before the run and written
+// atomically, a failed write kept for the CLI (problems()) like the JSON reporter's.
 import type { BlockResult, RunReport, StepReport } from '../engine/types.js';
-import { formatPos, UsageError } from '../errors.js';
+import { formatPos, UsageError, type KubelabError } from '../errors.js';
+import { boundReport, type BoundedRunReport } from './bound.js';
+import { checkReportTarget, writeReportFile } from './file.js';
 import type { Reporter, ReporterOptions } from './types.js';
+import { plural } from './format.js';
 import { attrs, xmlText } from './xml.js';
 
 export function createJunitReporter(opts: ReporterOptions = {}): Reporter {
   const file = opts.outputFile;
   if (!file) throw new UsageError('usage', 'the junit reporter needs an output file', { hint: 'use --junit FILE' });
-  const reports: RunReport[] = [];
+  checkReportTarget(file, 'junit');
+  const reports: BoundedRunReport[] = [];
+  let problem: KubelabError | undefined;
   return {
     name: 'junit',
     async onRunEnd(e) {
-      reports.push(e.report);
-      await writeAtomic(file, renderJunit(reports));
+      reports.push(boundReport(e.report, opts));
+      problem = await writeReportFile(file, renderJunit(reports), 'junit').then(
+        () => undefined,
+        (err: KubelabError) => err,
+      );
     },
+    problems: () => (problem ? [problem] : []),
   };
-}
-
-export async function writeAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
-export function renderJunit(reports: readonly RunReport[]): string {
+/** The JUnit XML of `reports` (bound them first: boundReport; renderJunit keeps what it is given). */
+export function renderJunit(reports: readonly (RunReport | BoundedRunReport)[]): string {
   const suites = reports.map(renderSuite);
   const total = (f: (s: SuiteCounts) => number) => suites.reduce((n, s) => n + f(s.counts), 0);
   const time = reports.reduce((n, r) => n + r.durationMs, 0);
@@ -50,7 +53,7 @@ interface SuiteCounts {
   skipped: number;
 }
 
-function renderSuite(report: RunReport): { xml: string; counts: SuiteCounts } {
+function renderSuite(report: RunReport | BoundedRunReport): { xml: string; counts: SuiteCounts } {
   const cases: string[] = [];
   const counts: SuiteCounts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   const classname = report.lab.id;
@@ -80,7 +83,7 @@ function renderSuite(report: RunReport): { xml: string; counts: SuiteCounts } {
     let inner = '';
     if (failed.length > 0) {
       counts.failures++;
-      const message = `${failed.length} of ${report.cleanup.length} cleanup actions failed: ${failed.map((c) => c.label).join('; ')}`;
+      const message = `${failed.length} of ${plural(report.cleanup.length, 'cleanup action')} failed: ${failed.map((c) => c.label).join('; ')}`;
       const body = failed
         .map((c) => [`${c.label}${c.pos ? ` (${formatPos(c.pos)})` : ''}: ${c.message ?? 'failed'}`, c.output ?? ''].filter(Boolean).join('\n'))
         .join('\n\n');

@@ -1,17 +1,21 @@
 // The default reporter: live progress on a TTY (one spinner line), plain lines otherwise (or when
-// CI=true). Failures are shown in full: where (lab.md:42), why, the diff and the output's tail.
+// CI=true). Failures are shown in full, after their step's line: where (lab.md:42), why, the diff
+// and the output's tail. Status and counts come from the report as the runner made it.
 import type { BlockResult, CleanupResult, RunReport, StepReport } from '../engine/types.js';
+import type { Lab } from '../lab/model.js';
 import { formatPos } from '../errors.js';
 import type { Reporter, ReporterOptions } from './types.js';
+import { boundBlockResult, boundCleanupResult, formatBytes } from './bound.js';
 import { colorEnabled, paintDiff, painter, type Paint } from './color.js';
-import { describeBlock } from './describe.js';
-import { formatDuration, oneLine, printable, summaryCounts, tailLines } from './format.js';
+import { describeBlock, describeCleanupItem } from './describe.js';
+import { formatDuration, oneLine, plural, printable, summaryCounts, tailLines } from './format.js';
+import { isBroken, safeStream } from './stream.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const TAIL = 20;
 
 export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
-  const stream = opts.stream ?? process.stdout;
+  const stream = safeStream(opts.stream ?? process.stdout);
   const env = opts.env ?? process.env;
   const isTTY = opts.isTTY ?? (stream as { isTTY?: boolean }).isTTY === true;
   const liveMode = isTTY && env.CI !== 'true' && env.CI !== '1';
@@ -20,15 +24,24 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
   let stepLabel = '';
   let total = 0;
   let runs = 0;
+  let lab: Lab | undefined;
   const shownSteps = new Set<number>();
+  // A step's failed blocks, printed after its `[n/N] title … ✗` line.
+  let failures: BlockResult[] = [];
+  const flushFailures = () => {
+    for (const f of failures) live.write(formatBlockFailure(f, paint, opts.maxOutputBytes));
+    failures = [];
+  };
 
   return {
     name: 'terminal',
     onRunStart(e) {
       total = e.total;
+      lab = e.lab;
       shownSteps.clear();
+      failures = [];
       if (runs++ > 0) live.write('\n');
-      live.write(`${paint('bold', e.lab.title)} ${paint('dim', `(${e.lab.file}, ${e.total} steps)`)}\n`);
+      live.write(`${paint('bold', e.lab.title)} ${paint('dim', `(${e.lab.file}, ${plural(e.total, 'step')})`)}\n`);
     },
     onProgress(e) {
       if (liveMode) live.update(stepLabel, e.message);
@@ -43,7 +56,7 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
       live.update(stepLabel, oneLine(describeBlock(e.block), 60));
     },
     onBlockEnd(e) {
-      if (e.result.status === 'failed' || e.result.status === 'error') live.write(formatBlockFailure(e.result, paint));
+      if (e.result.status === 'failed' || e.result.status === 'error') failures.push(boundBlockResult(e.result, opts));
     },
     onStepEnd(e) {
       live.stop();
@@ -58,18 +71,21 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
               : paint('red', '✗ error');
       const time = r.status === 'skipped' ? '' : ` ${paint('dim', formatDuration(r.durationMs))}`;
       live.write(`${stepLabel} … ${mark}${time}\n`);
+      flushFailures();
       shownSteps.add(r.index);
       stepLabel = '';
     },
     onCleanupStart(e) {
+      flushFailures();
       if (e.count > 0) live.write(`${paint('bold', 'cleanup')} ${paint('dim', `(${e.count})`)}\n`);
       if (liveMode) live.start('cleanup');
     },
     onCleanupEnd(e) {
-      live.write(formatCleanup(e.result, paint));
+      live.write(formatCleanup(e.result, paint, lab, opts.maxOutputBytes));
     },
     onRunEnd(e) {
       live.stop();
+      flushFailures();
       // Steps that never started (after a failure, --from/--only, an interrupt) still get a line,
       // unless the run could not start at all (the error says it all).
       const notRun = e.report.steps.filter((s) => s.status === 'skipped' && !shownSteps.has(s.index));
@@ -90,7 +106,9 @@ function indent(text: string, prefix = '    '): string {
     .join('\n');
 }
 
-export function formatBlockFailure(r: BlockResult, paint: Paint): string {
+/** A failed block in full. Its output is bounded first (a 50 MB output is not scanned for 20 lines). */
+export function formatBlockFailure(result: BlockResult, paint: Paint, maxOutputBytes?: number): string {
+  const r = boundBlockResult(result, { maxOutputBytes });
   const out: string[] = [];
   const where = formatPos(r.pos);
   out.push(`  ${paint('red', '✗')} ${paint('bold', where)} ${paint('dim', r.name ? `${r.id} (${r.name})` : r.id)}`);
@@ -104,16 +122,26 @@ export function formatBlockFailure(r: BlockResult, paint: Paint): string {
   }
   const { lines, omitted } = tailLines(printable(r.output), TAIL);
   if (lines.length > 0) {
-    out.push(indent(paint('dim', omitted > 0 ? `output (last ${lines.length} of ${lines.length + omitted} lines):` : 'output:')));
+    const cut = r.truncated?.output;
+    const title =
+      cut !== undefined && omitted > 0
+        ? `output (last ${lines.length} lines; more than ${formatBytes(cut)} before them not shown):`
+        : omitted > 0
+          ? `output (last ${lines.length} of ${lines.length + omitted} lines):`
+          : 'output:';
+    out.push(indent(paint('dim', title)));
     out.push(lines.map((l) => `      ${paint('dim', '│')} ${l}`).join('\n'));
   }
   if (r.hint) out.push(indent(`${paint('yellow', 'hint:')} ${r.hint}`));
   return out.join('\n') + '\n';
 }
 
-export function formatCleanup(r: CleanupResult, paint: Paint): string {
-  if (r.status === 'passed') return `  ${paint('green', '✓')} ${r.label} ${paint('dim', formatDuration(r.durationMs))}\n`;
-  const out = [`  ${paint('red', '✗')} ${paint('red', `cleanup failed: ${r.label}`)}${r.pos ? ` ${paint('dim', formatPos(r.pos))}` : ''}`];
+/** One cleanup item: what it ran (a block's command, an undo's label), and why it failed. */
+export function formatCleanup(result: CleanupResult, paint: Paint, lab?: Pick<Lab, 'steps' | 'cleanup'>, maxOutputBytes?: number): string {
+  const r = boundCleanupResult(result, { maxOutputBytes });
+  const what = describeCleanupItem(r, lab);
+  if (r.status === 'passed') return `  ${paint('green', '✓')} ${what} ${paint('dim', formatDuration(r.durationMs))}\n`;
+  const out = [`  ${paint('red', '✗')} ${paint('red', `cleanup failed: ${what}`)}${r.pos ? ` ${paint('dim', formatPos(r.pos))}` : ''}`];
   if (r.message) out.push(indent(r.message));
   const { lines } = tailLines(printable(r.output ?? ''), TAIL);
   if (lines.length > 0) out.push(lines.map((l) => `      ${paint('dim', '│')} ${l}`).join('\n'));
@@ -203,6 +231,8 @@ class LiveLine {
 
   private draw(): void {
     if (!this.enabled || this.text === '') return;
+    // Nobody is reading any more (a closed terminal or pipe): stop redrawing.
+    if (isBroken(this.stream)) return this.stop();
     // A pty without a size reports 0 columns.
     const reported = (this.stream as { columns?: number }).columns ?? 0;
     const columns = reported >= 20 ? reported : 80;

@@ -1,5 +1,6 @@
 // The reporter interface: optional hooks, one per event kind (vitest's reporters are the model).
 import type { RunEvent, RunEventKind } from '../model/report.js';
+import type { KubelabError } from '../errors.js';
 
 const HOOKS = {
   'run-start': 'onRunStart',
@@ -16,7 +17,15 @@ const HOOKS = {
 
 type HookOf<K extends RunEventKind> = (typeof HOOKS)[K];
 
-export type Reporter = { readonly name?: string } & {
+export type Reporter = {
+  readonly name?: string;
+  /**
+   * What went wrong for the reporter itself and the user must hear (a report file it could not
+   * write). Hooks never throw (the runner goes on, cleanup must run); the CLI asks after the run,
+   * prints these and exits 2.
+   */
+  problems?(): readonly KubelabError[];
+} & {
   [K in RunEventKind as HookOf<K>]?: (event: Extract<RunEvent, { kind: K }>) => void | Promise<void>;
 };
 
@@ -29,6 +38,8 @@ export interface ReporterOptions {
   color?: boolean;
   /** Environment (GITHUB_ACTIONS, CI, NO_COLOR); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Bytes of each block's output/stdout/stderr a report keeps (its tail); default 64 KiB (src/report/bound.ts). */
+  maxOutputBytes?: number;
 }
 
 /** Deliver one event to every reporter that has a hook for it. */

@@ -32,8 +32,10 @@ describe('terminal reporter, plain (not a TTY)', () => {
     // summary
     expect(text).toContain('FAILED Demo lab (labs/demo.md)');
     expect(text).toContain('steps: 1 passed, 1 failed, 1 skipped · cleanup: 1 ok, 1 FAILED · 2.5s');
-    // the failure details come before the step's end line
-    expect(text.indexOf('output differs')).toBeLessThan(text.indexOf('[2/3] Check <it> & "quote" … ✗'));
+    // the failure details come after their own step's line, before the next step's
+    expect(text.indexOf('output differs')).toBeGreaterThan(text.indexOf('[2/3] Check <it> & "quote" … ✗'));
+    expect(text.indexOf('labs/demo.md:20 check-it/1')).toBeGreaterThan(text.indexOf('[2/3] Check <it> & "quote" … ✗'));
+    expect(text.indexOf('output differs')).toBeLessThan(text.indexOf('[3/3] Never'));
   });
 
   it('colours the diff when colour is on: removals red, additions green', async () => {
@@ -107,6 +109,58 @@ describe('colorEnabled', () => {
     expect(colorEnabled({ isTTY: false, env: { FORCE_COLOR: '1' } })).toBe(true);
     expect(colorEnabled({ isTTY: true, env: { FORCE_COLOR: '0' } })).toBe(false);
     expect(colorEnabled({ isTTY: false, env: { FORCE_COLOR: '1' }, color: false })).toBe(false);
+  });
+});
+
+describe('terminal reporter, details and words', () => {
+  it('prints a failed block after its step line also on a TTY, and a run of one step says "1 step"', async () => {
+    const out = capture({ isTTY: true, columns: 100 });
+    const { events } = sampleRun();
+    await play(createTerminalReporter({ stream: out, env: { NO_COLOR: '1' } }), events);
+    const text = out.text();
+    const stepLine = text.indexOf('[2/3] Check <it> & "quote" … ✗');
+    expect(stepLine).toBeGreaterThan(-1);
+    expect(text.indexOf('check-it/1')).toBeGreaterThan(stepLine);
+
+    const one = capture();
+    const single = sampleRun();
+    const l = { ...single.lab, steps: single.lab.steps.slice(0, 1) };
+    await play(createTerminalReporter({ stream: one, isTTY: false, env: {} }), [{ kind: 'run-start', lab: l, runId: 'r', total: 1, startedAt: single.report.startedAt }]);
+    expect(one.text()).toContain('(labs/demo.md, 1 step)');
+    expect(one.text()).not.toContain('1 steps');
+  });
+
+  it('shows what a cleanup block ran (its command, first line, shortened), not `cleanup block cleanup/1`', async () => {
+    const out = capture();
+    const { lab, events } = sampleRun();
+    const long = `kubectl delete namespace demo-with-a-rather-long-name --wait=true --timeout=120s --ignore-not-found\necho second line`;
+    lab.cleanup.push({ kind: 'sh', id: 'cleanup/1', pos: { file: lab.file, line: 50 }, attrs: lab.steps[0]!.blocks[0]!.attrs, command: long });
+    const flagged = { ...lab.steps[0]!.blocks[0]!, id: 'create-a-file/2', command: 'rm -f out.txt' };
+    lab.steps[0]!.blocks.push(flagged);
+    const extra = [
+      { kind: 'cleanup-end' as const, result: { label: 'cleanup block create-a-file/2', source: 'undo' as const, status: 'failed' as const, durationMs: 5, message: 'exit code 1' } },
+    ];
+    const at = events.findIndex((e) => e.kind === 'run-end');
+    await play(createTerminalReporter({ stream: out, isTTY: false, env: {} }), [...events.slice(0, at), ...extra, ...events.slice(at)]);
+    const text = out.text();
+    expect(text).not.toContain('cleanup block cleanup/1');
+    expect(text).toContain('✓ kubectl delete namespace demo-with-a-rather-long-name');
+    expect(text).toMatch(/✓ kubectl delete namespace \S+ --wait=true[^\n]*… /);
+    expect(text).not.toContain('second line');
+    expect(text).toContain('cleanup failed: rm -f out.txt');
+    // an undo keeps its own label
+    expect(text).toContain('cleanup failed: restore /etc/x on kind-worker');
+  });
+
+  it('bounds a huge output before showing its tail, and says how much was not shown', async () => {
+    const out = capture();
+    const { events } = sampleRun();
+    const huge = 'x'.repeat(100) + '\n' + Array.from({ length: 30_000 }, (_, i) => `line ${i + 1} ${'y'.repeat(60)}`).join('\n') + '\n';
+    for (const e of events) if (e.kind === 'block-end' && e.result.status === 'failed') e.result.output = huge;
+    await play(createTerminalReporter({ stream: out, isTTY: false, env: {} }), events);
+    const text = out.text();
+    expect(text).toContain(`│ line 30000 ${'y'.repeat(60)}\n`);
+    expect(text).toMatch(/output \(last 20 lines; more than \d+\.\d MB before them not shown\):/);
   });
 });
 

@@ -50,7 +50,6 @@ export const learnCommand: CliCommand = {
 
 export async function learn(file: string, flags: LearnFlags, ctx: CliContext): Promise<number> {
   const lab = await loadLab(file, ctx.cwd);
-  if (lab.steps.length === 0) throw new UsageError('lab-no-steps', `${lab.file} has no steps to learn`, { hint: 'each step starts with a level-2 heading (`## Title`); see docs/lab-format.md' });
   // Loaded here, not at the top: the engine and the cluster providers pull in the Kubernetes
   // client, which would slow down `--help`, `lint` and `list`.
   const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([

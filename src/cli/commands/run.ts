@@ -1,4 +1,4 @@
-// `kubelab run LAB.md...`: run labs in order; the exit code is the worst of them.
+// `kubelab run LAB.md...`: run labs in order; the exit code is the worst of their reports'.
 import type { Command } from 'commander';
 import type { Lab } from '../../lab/model.js';
 import type { RunOptions, RunReport } from '../../engine/types.js';
@@ -51,23 +51,43 @@ export interface RunLabsHooks {
   options?: Partial<RunOptions>;
 }
 
-/** Run labs in order; stop at an interrupt. */
+/**
+ * Run labs in order; stop at an interrupt. The exit code is the worst of the reports' own
+ * `exitCode`s (what the reporters showed), never recomputed here; only labs that never started
+ * because of an interrupt add the interrupt's code. A report file that could not be written
+ * (--json, --junit) is said on stderr and makes it 2.
+ */
 export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext, hooks: RunLabsHooks = {}): Promise<number> {
   const { after } = hooks;
   const labs = await loadLabs(files, ctx);
   if (!labs) return 2;
+  // Also checks that --json/--junit can be written, before a long run is spent on them.
   const reporters = buildReporters(flags, ctx);
   // Loaded here, not at the top: the engine pulls in the Kubernetes client, which would make
   // every command (`lint`, `--help`) slow to start.
   const { runLab } = await import('../../engine/runner.js');
   let exit = 0;
+  const notStarted: Lab[] = [];
   for (const lab of labs) {
-    if (ctx.signal.aborted) break;
+    if (ctx.signal.aborted) {
+      notStarted.push(lab);
+      continue;
+    }
     const report = await runLab(lab, { ...toRunOptions(flags, lab.file, ctx, reporters), ...hooks.options });
     const code = after ? await after(lab, report) : report.exitCode;
     exit = worstExitCode(exit, code);
-    if (report.status === 'interrupted') break;
+    if (report.status === 'interrupted') {
+      notStarted.push(...labs.slice(labs.indexOf(lab) + 1));
+      break;
+    }
   }
-  if (ctx.signal.aborted) exit = worstExitCode(exit, interruptExitCode(ctx.signal));
+  if (notStarted.length > 0 && ctx.signal.aborted) {
+    ctx.stderr.write(`kubelab: interrupted; not run: ${notStarted.map((l) => l.file).join(', ')}\n`);
+    exit = worstExitCode(exit, interruptExitCode(ctx.signal));
+  }
+  for (const problem of reporters.flatMap((r) => r.problems?.() ?? [])) {
+    printError(ctx, problem);
+    exit = worstExitCode(exit, problem.exitCode);
+  }
   return exit;
 }
