@@ -136,7 +136,7 @@ async function waitForConfigz(client: KubeClient, nodeName: string, patch: Recor
 /** Puts a node file's backup back, then restarts the service that reads it. */
 export const restoreFileUndo: UndoHandler<Extract<Undo, { kind: 'restore-file' }>> = async (undo, opts) => {
   const { nodeFromRef } = await import('../node/from-ref.js');
-  const node = nodeFromRef(undo.node);
+  const node = nodeFromRef(undo.node, undefined, opts.tools);
   await node.restoreBackup(undo.path, undo.backupPath);
   let out = `restored ${undo.path} on ${node.describe()}`;
   if (undo.restartService) {

@@ -12,6 +12,8 @@ export interface UndoRunOptions {
   progress?: (message: string) => void;
   /** The lab's shell (the run's own, or one restored from the journal's state snapshot). */
   shell?: () => Promise<Shell>;
+  /** The tools to reach nodes and clusters with (docker, ssh, kind). */
+  tools?: { docker: string; ssh: string; kind: string };
   /** Runs a block in the cleanup phase from directory `cwd` (undos of `{cleanup}` blocks). */
   runBlock?: (block: Block, cwd: string) => Promise<string>;
 }

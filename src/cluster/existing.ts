@@ -12,7 +12,7 @@ import { SshNodeAccess } from '../node/ssh.js';
 import type { NodeTools } from '../node/types.js';
 import { runProcess } from '../node/process.js';
 import { KubeClusterHandle, listNodeInfo } from './handle.js';
-import { toolEnv } from './env.js';
+import { defaultConfig } from '../config.js';
 import type { NodeInfo } from './resolve.js';
 
 export const existingProvider: ClusterProvider = {
@@ -27,9 +27,9 @@ export const existingProvider: ClusterProvider = {
     // Fail now, with a fix, rather than in the middle of a step.
     const nodes = await listNodeInfo(new KubeClient(kc));
     opts.progress?.(`using context ${context} (${nodes.length} node${nodes.length === 1 ? '' : 's'})`);
-    // Where docker is: the environment (until the CLI's typed config passes it in ProviderOptions); ssh is `ssh` in PATH.
-    const tools = { docker: toolEnv().docker, ssh: 'ssh' };
-    return new KubeClusterHandle('existing', context, kubeconfigPath, context, async (node) => connectExisting(node, opts.sshTargets ?? {}, tools));
+    const config = opts.config ?? defaultConfig();
+    const tools = { docker: config.tools.docker, ssh: config.tools.ssh };
+    return new KubeClusterHandle('existing', context, kubeconfigPath, context, async (node) => connectExisting(node, opts.sshTargets ?? {}, tools), config);
   },
 };
 

@@ -6,6 +6,7 @@ import type { ClusterSpec } from '../lab/model.js';
 import { KubeClient } from '../kube/client.js';
 import { resolveNodeName, type NodeInfo } from './resolve.js';
 import { shellPathEnv } from './env.js';
+import type { KubelabConfig } from '../config.js';
 
 export async function listNodeInfo(client: KubeClient): Promise<NodeInfo[]> {
   const list = await client.call('listing nodes', () => client.core.listNode());
@@ -18,7 +19,7 @@ export async function listNodeInfo(client: KubeClient): Promise<NodeInfo[]> {
 
 export class KubeClusterHandle implements ClusterHandle {
   private readonly access = new Map<string, NodeAccess>();
-  readonly shellEnv: Record<string, string> = shellPathEnv();
+  readonly shellEnv: Record<string, string>;
   constructor(
     readonly provider: ClusterSpec['provider'],
     readonly name: string,
@@ -26,7 +27,11 @@ export class KubeClusterHandle implements ClusterHandle {
     readonly context: string | undefined,
     /** Makes node access for a node the API knows. */
     private readonly connect: (node: NodeInfo) => Promise<NodeAccess>,
-  ) {}
+    /** Tools and base environment: the lab shell gets the prepared kubectl first on PATH. */
+    config?: Pick<KubelabConfig, 'tools' | 'env'>,
+  ) {
+    this.shellEnv = config ? shellPathEnv(config) : {};
+  }
 
   client(): KubeClient {
     return KubeClient.load({ kubeconfigPath: this.kubeconfigPath, context: this.context });

@@ -11,7 +11,8 @@ import { ProcessError, runProcess } from '../node/process.js';
 import { KubeClient } from '../kube/client.js';
 import { waitForNodesReady } from '../kube/nodes.js';
 import { KubeClusterHandle } from './handle.js';
-import { toolEnv, type ToolEnv } from './env.js';
+import { toolsOf, type ToolEnv } from './env.js';
+import { defaultConfig } from '../config.js';
 import { kindConfigNodeCount, withCgroupV1Patch } from './kind-config.js';
 
 export const DEFAULT_KIND_CLUSTER = 'kubelab';
@@ -52,7 +53,8 @@ export const kindProvider: ClusterProvider = {
   async setup(lab: Lab, opts: ProviderOptions, registerUndo: (undo: Undo) => Promise<string>): Promise<ClusterHandle> {
     // Where kind and docker are: the prepared cluster.env or the environment (until the CLI's
     // typed config passes them in ProviderOptions).
-    const tools = toolEnv();
+    const config = opts.config ?? defaultConfig();
+    const tools = toolsOf(config);
     const name = lab.cluster.name ?? DEFAULT_KIND_CLUSTER;
     const kubeconfigPath = kindKubeconfigPath(opts.stateDir, name);
     mkdirSync(dirname(kubeconfigPath), { recursive: true, mode: 0o700 });
@@ -114,12 +116,12 @@ export const kindProvider: ClusterProvider = {
     const t0 = Date.now();
     await waitForNodesReady(client, { minCount: expectedNodes, timeoutMs: READY_TIMEOUT_MS, signal: opts.signal, progress });
     progress(`all nodes Ready (${Math.round((Date.now() - t0) / 1000)} s)`);
-    return new KubeClusterHandle('kind', name, kubeconfigPath, undefined, async (node) => new DockerNodeAccess(node.name, node.name, tools.docker));
+    return new KubeClusterHandle('kind', name, kubeconfigPath, undefined, async (node) => new DockerNodeAccess(node.name, node.name, tools.docker), config);
   },
 };
 
 /** Deletes a kind cluster (the `delete-cluster` undo). Idempotent: a missing cluster is fine. */
-export async function deleteKindCluster(name: string, kubeconfig?: string, signal?: AbortSignal, tools: KindTools = toolEnv()): Promise<void> {
+export async function deleteKindCluster(name: string, kubeconfig?: string, signal?: AbortSignal, tools: KindTools = toolsOf(defaultConfig())): Promise<void> {
   // --kubeconfig: kind removes the cluster's entries from that file, never from ~/.kube/config.
   const args = ['delete', 'cluster', '--name', name, ...(kubeconfig ? ['--kubeconfig', kubeconfig] : [])];
   // An interrupted `kind create` may leave a `docker run` that creates a node container just

@@ -28,6 +28,8 @@ export interface ProviderOptions {
   sshTargets?: Record<string, string>;
   /** Node image for kind (default: KUBELAB_NODE_IMAGE or kind's own default). */
   nodeImage?: string;
+  /** Tools, node image and base environment (default: defaultConfig()). */
+  config?: import('../config.js').KubelabConfig;
   /** Directory for private kubeconfigs and state. */
   stateDir: string;
   signal?: AbortSignal;

@@ -6,7 +6,7 @@ import type { UndoHandler } from '../blocks/types.js';
 export const deleteClusterUndo: UndoHandler<Extract<Undo, { kind: 'delete-cluster' }>> = async (undo, opts) => {
   const { deleteKindCluster } = await import('./kind.js');
   opts.progress?.(`deleting kind cluster ${undo.name}`);
-  await deleteKindCluster(undo.name, undo.kubeconfig, opts.signal);
+  await deleteKindCluster(undo.name, undo.kubeconfig, opts.signal, opts.tools);
   if (undo.kubeconfig) rmSync(undo.kubeconfig, { force: true });
   return `kind cluster ${undo.name} deleted`;
 };

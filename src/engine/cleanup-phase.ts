@@ -17,7 +17,7 @@ import { dispatch } from '../report/types.js';
 import type { Journal } from './journal.js';
 import type { BlockSession } from './context.js';
 import { executeBlock } from './execute.js';
-import { runUndo } from './undo.js';
+import { runUndo, type UndoRunOptions } from './undo.js';
 import { bashQuote } from './shell.js';
 import { describeBlock } from '../blocks/registry.js';
 
@@ -32,6 +32,8 @@ export interface CleanupPhaseInput {
   /** Interrupts cleanup itself (only a forced quit does). */
   signal?: AbortSignal;
   progress?: (message: string) => void;
+  /** The tools undos reach nodes and clusters with (the run's config). */
+  tools?: UndoRunOptions['tools'];
 }
 
 type Item = { kind: 'undo'; entry: Journal['stack']['entries'][number] } | { kind: 'block'; block: Block };
@@ -96,7 +98,8 @@ export async function runCleanupPhase(input: CleanupPhaseInput): Promise<Cleanup
     if (r.status !== 'passed') throw Object.assign(new Error(r.message ?? `cleanup block ${block.id} ${r.status}`), { output: r.output, hint: r.hint });
     return r.output;
   };
-  const undoOptions = {
+  const undoOptions: UndoRunOptions = {
+    tools: input.tools,
     signal: input.signal,
     progress: input.progress,
     shell: async () => (await getSession()).shell,

@@ -13,7 +13,7 @@ import { decodeLabSource } from '../lab/source.js';
 import { Journal, isAlive, listJournals } from './journal.js';
 import { runCleanupPhase } from './cleanup-phase.js';
 import { Redactor } from './redact.js';
-import { defaultConfig } from '../config.js';
+import { defaultConfig, type KubelabConfig } from '../config.js';
 import { openShell } from './shell.js';
 import { journalUndoSink } from './journal-sink.js';
 
@@ -21,6 +21,8 @@ export interface FinishOptions {
   stateDir: string;
   /** Base environment of a restored shell (the CLI's config; default defaultConfig().env). */
   env?: Record<string, string>;
+  /** Tools to reach nodes and clusters (the CLI's config; default defaultConfig().tools). */
+  tools?: KubelabConfig['tools'];
   reporters?: Reporter[];
   signal?: AbortSignal;
   progress?: (message: string) => void;
@@ -71,7 +73,7 @@ export async function finishJournal(path: string, opts: FinishOptions): Promise<
     };
   };
   try {
-    const results = await runCleanupPhase({ journal, lab, labProblem, session, reporters: opts.reporters ?? [], signal, progress: opts.progress });
+    const results = await runCleanupPhase({ journal, lab, labProblem, session, reporters: opts.reporters ?? [], signal, progress: opts.progress, tools: opts.tools ?? defaultConfig().tools });
     if (results.every((r) => r.status === 'passed') && journal.stack.unfinished === 0) journal.remove();
     return results;
   } finally {

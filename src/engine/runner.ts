@@ -114,7 +114,7 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
       throw new EnvironmentError('state-dir', `cannot write the cleanup journal in ${stateDir}: ${(e as Error).message}`, { hint: 'point --state-dir or KUBELAB_STATE_DIR at a writable directory' });
     }
     const j = journal;
-    cluster = await getProvider(lab.cluster.provider).setup(lab, { ...options.cluster, stateDir, signal: runSignal, progress }, (undo) => Promise.resolve(j.registerUndo(undo, true)));
+    cluster = await getProvider(lab.cluster.provider).setup(lab, { ...options.cluster, config, stateDir, signal: runSignal, progress }, (undo) => Promise.resolve(j.registerUndo(undo, true)));
     if (cluster) {
       for (const [k, v] of Object.entries({ ...cluster.shellEnv, KUBECONFIG: cluster.kubeconfigPath })) {
         vars[k] = v;
@@ -210,6 +210,7 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
           },
           reporters,
           progress,
+          tools: config.tools,
         });
       } catch (e) {
         cleanup.push({ label: 'cleanup', source: 'undo', status: 'failed', durationMs: 0, message: redactor.redact(e instanceof Error ? e.message : String(e)) });

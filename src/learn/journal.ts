@@ -14,6 +14,7 @@ export interface FinishInput {
   session: () => Promise<BlockSession>;
   signal?: AbortSignal;
   progress?: (message: string) => void;
+  tools?: { docker: string; ssh: string; kind: string };
 }
 
 export class LearnJournal {
@@ -65,7 +66,7 @@ export class LearnJournal {
    */
   async finish(input: FinishInput): Promise<CleanupResult[]> {
     const journal = this.begin();
-    const results = await runCleanupPhase({ journal, lab: this.lab, session: input.session, reporters: [], signal: input.signal, progress: input.progress });
+    const results = await runCleanupPhase({ journal, lab: this.lab, session: input.session, reporters: [], signal: input.signal, progress: input.progress, tools: input.tools });
     if (results.every((r) => r.status === 'passed') && journal.stack.unfinished === 0) {
       journal.remove();
       this.journal = undefined;

@@ -44,7 +44,7 @@ export function openLearnSession(lab: Lab, opts: OpenLearnSessionOptions = {}): 
     openShell,
     journal,
     provider: lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider),
-    providerOptions: { reuse: true, keep: false, ...opts.provider, stateDir },
+    providerOptions: { reuse: true, keep: false, config, ...opts.provider, stateDir },
     env,
     vars,
     cwd,

@@ -98,6 +98,7 @@ export class EngineRuntime implements LearnRuntime {
       // Never set a cluster up only to clean it: a closed session's kind lab reuses its cluster.
       session: async () => ({ ...this.session(await this.ready(), opts) }),
       progress: opts.progress,
+      tools: this.opts.providerOptions.config?.tools,
     });
   }
 

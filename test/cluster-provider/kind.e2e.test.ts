@@ -20,7 +20,7 @@ import { KubeClient } from '../../src/kube/client.js';
 import { objectExists, ObjectApi } from '../../src/kube/objects.js';
 import { parse } from 'yaml';
 
-const env = toolEnv();
+const env = toolEnv(process.env);
 const ready = !!env.nodeImage;
 const NAME = process.env.KUBELAB_E2E_CLUSTER ?? 'kubelab-e2e';
 const stateDir = mkdtempSync(join(tmpdir(), 'kubelab-provider-'));

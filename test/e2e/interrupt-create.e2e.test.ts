@@ -10,7 +10,7 @@ import { toolEnv } from '../../src/cluster/env.js';
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/src/cli.js');
 const NAME = 'kubelab-interrupt';
-const tools = toolEnv();
+const tools = toolEnv(process.env);
 const stateDir = mkdtempSync(join(tmpdir(), 'kubelab-interrupt-'));
 const containers = () => execFileSync('docker', ['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${NAME}`, '--format', '{{.Names}}'], { encoding: 'utf8' }).trim();
 const clusters = () => execFileSync(tools.kind, ['get', 'clusters'], { encoding: 'utf8' }).split('\n');

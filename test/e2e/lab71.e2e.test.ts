@@ -16,7 +16,7 @@ const lab = join(root, 'labs/71-node-log-kubelet-authz.md');
 const broken = join(root, 'test/fixtures/e2e/broken-kubelet.md');
 const NAME = 'kubelab';
 const WORKER = `${NAME}-worker`;
-const tools = toolEnv();
+const tools = toolEnv(process.env);
 const imageReady = !!tools.nodeImage && (() => {
   try {
     execFileSync('docker', ['image', 'inspect', tools.nodeImage!], { stdio: 'ignore' });

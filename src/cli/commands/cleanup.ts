@@ -17,6 +17,7 @@ import { describeBlock } from '../../report/describe.js';
 import { oneLine, plural } from '../../report/format.js';
 import { formatCleanup } from '../../report/terminal.js';
 import type { Reporter } from '../../report/types.js';
+import type { KubelabConfig } from '../../config.js';
 import { configOf, type CliCommand, type CliContext } from '../context.js';
 import { displayPath } from '../load.js';
 
@@ -45,7 +46,7 @@ export const cleanupCommand: CliCommand = {
       .option('--yes', 'with --drop: do not ask (required when stdin is not a terminal)')
       .action(async (flags: CleanupFlags) => {
         const config = configOf(ctx, flags);
-        ctx.exitCode = flags.drop !== undefined ? await dropRun(flags.drop, config.stateDir, flags, ctx) : await finishAll(config.stateDir, config.env, ctx);
+        ctx.exitCode = flags.drop !== undefined ? await dropRun(flags.drop, config.stateDir, flags, ctx) : await finishAll(config.stateDir, config, ctx);
       });
   },
 };
@@ -138,7 +139,7 @@ function formatPending(items: readonly PendingItem[]): string {
   return items.map((i) => `    - ${i.what}\n${i.command ? commandLines(i.command) : ''}        ${i.why}\n`).join('');
 }
 
-async function finishAll(stateDir: string, env: Record<string, string>, ctx: CliContext): Promise<number> {
+async function finishAll(stateDir: string, config: KubelabConfig, ctx: CliContext): Promise<number> {
   const { listJournals, Journal } = await import('../../engine/journal.js');
   const { finishJournal } = await import('../../engine/finish.js');
   const paint = painter(ctx.color);
@@ -186,7 +187,7 @@ async function finishAll(stateDir: string, env: Record<string, string>, ctx: Cli
         ctx.stdout.write(formatCleanup(e.result, paint, lab));
       },
     };
-    const results = await finishJournal(path, { stateDir, env, reporters: [reporter], signal: ctx.signal, progress: (m) => ctx.stdout.write(`${m}\n`) });
+    const results = await finishJournal(path, { stateDir, env: config.env, tools: config.tools, reporters: [reporter], signal: ctx.signal, progress: (m) => ctx.stdout.write(`${m}\n`) });
     // Results no event showed (finishJournal's own checks) are shown here, never only counted.
     for (const r of results) if (!shown.has(r)) ctx.stdout.write(formatCleanup(r, paint, lab));
     ok += results.filter((r) => r.status === 'passed').length;

@@ -79,7 +79,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   // Without an input stream (a programmatic call that gave none) the session reads end of input: it saves and ends.
   const input: CliInput = ctx.stdin ?? Readable.from([]);
   const out = ctx.stdout as TtyOut & { isTTY?: boolean };
-  const providerOptions: ProviderOptions = { stateDir, reuse: true, keep: false, ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}) };
+  const providerOptions: ProviderOptions = { stateDir, config, reuse: true, keep: false, ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}) };
   const makeRuntime = () =>
     new EngineRuntime({ lab, openShell, journal, provider: lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider), providerOptions, env: config.env, vars, cwd });
 
@@ -90,7 +90,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
     if (journal.exists()) {
       ctx.stdout.write('Undoing what earlier sessions of this lab changed…\n');
       // The engine's own finishing of this lab's journal (what `kubelab cleanup` does for it).
-      const note = { kind: 'cleanup' as const, results: await finishJournal(journal.path, { stateDir, env: config.env, signal: ctx.signal }) };
+      const note = { kind: 'cleanup' as const, results: await finishJournal(journal.path, { stateDir, env: config.env, tools: config.tools, signal: ctx.signal }) };
       ctx.stdout.write(formatNote(note, style, out.columns ?? 80).join('\n') + '\n');
       if (note.results.some((r) => r.status === 'failed')) return 1;
     }
