@@ -278,7 +278,15 @@ class PersistentShell implements Shell {
           tryKill(proc.pid, 'SIGUSR1');
           signalProcesses(shellProcesses(proc.pid, since).filter((p) => !jobs.has(p.pgid)), proc.pid, sig);
         };
-        round('SIGTERM');
+        // A process of the block in bash's own process group is a command substitution (or a
+        // process substitution): bash is inside the expansion of a command, and once that child
+        // is gone it would run the command with what it got (the USR1 trap comes too late to skip
+        // it). So bash itself gets SIGTERM first: it exits from within the expansion (its EXIT
+        // trap saves the state for the next shell), before the command runs. The children get
+        // the next round.
+        const inExpansion = shellProcesses(proc.pid, since).some((p) => p.pgid === proc.pid);
+        if (inExpansion) tryKill(proc.pid, 'SIGTERM');
+        else round('SIGTERM');
         ticker = setInterval(() => {
           const waited = performance.now() - stopAt;
           if (waited > this.killGraceMs * 1.5) {
