@@ -68,6 +68,8 @@ class BashProcess {
   exitCode: number | null = null;
   exitSignal: NodeJS.Signals | null = null;
   readonly whenExited: Promise<void>;
+  /** Exited, and its last output delivered to the block that was running. */
+  readonly whenDead: Promise<void>;
   private readonly ended: Record<Stream, boolean> = { stdout: false, stderr: false };
   readonly whenDrained: Promise<void>;
   private held: Record<Stream, Buffer> = { stdout: EMPTY, stderr: EMPTY };
@@ -91,7 +93,7 @@ class BashProcess {
         resolve();
       });
     });
-    void this.whenExited.then(async () => {
+    this.whenDead = this.whenExited.then(async () => {
       // Give the pipes a moment to deliver what bash wrote before dying (background jobs may
       // keep them open: do not wait for those).
       await Promise.race([this.whenDrained, delay(300)]);
@@ -191,6 +193,8 @@ class PersistentShell implements Shell {
   private readonly dir: string;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Notices not yet on a result (e.g. from a restart during setEnv): the next run() gets them. */
+  private notices: string[] = [];
   private readonly killGraceMs: number;
   private readonly bash: string;
 
@@ -211,13 +215,24 @@ class PersistentShell implements Shell {
   }
 
   run(command: string, opts: RunOpts = {}): Promise<ShellRunResult> {
-    const next = this.queue.then(() => this.exec(command, opts));
+    return this.enqueue(command, opts, false);
+  }
+
+  /** Internal blocks (setEnv, cwd, env, snapshot) keep their notices for the next run(). */
+  private enqueue(command: string, opts: RunOpts, internal: boolean): Promise<ShellRunResult> {
+    const next = this.queue.then(() => this.exec(command, opts, true, internal));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async exec(command: string, opts: RunOpts, restartOnExit = true): Promise<ShellRunResult> {
+  private async exec(command: string, opts: RunOpts, restartOnExit = true, internal = false): Promise<ShellRunResult> {
     if (this.closed) throw new Error('shell is closed');
+    if (this.proc.exited && restartOnExit) {
+      // The shell died between blocks (a background job killed it, or it was replaced): this
+      // block runs in a new one, and its result says so.
+      const p = this.proc;
+      this.addNotice(await this.replace(p, p.exitCode !== null ? `the shell exited with code ${p.exitCode} after the last block` : `the shell was killed by ${p.exitSignal ?? 'a signal'} after the last block`));
+    }
     const proc = this.proc;
     const started = performance.now();
     const token = randomBytes(6).toString('hex');
@@ -337,26 +352,44 @@ class PersistentShell implements Shell {
     // Only for the block that was being stopped: the next stop gives the skip trap its chance again.
     if (dieRequested) rmSync(dieFile, { force: true });
     const { stopped: _s, ...res } = result;
-    if (proc.exited) {
-      rmSync(savingFile, { force: true });
-      const hadState = !lostState && this.savedStateComplete();
-      await this.reap(proc);
-      if (!this.closed && restartOnExit) {
-        const what = stopped
-          ? stopped === 'timeout'
-            ? 'the block was stopped'
-            : 'the block was interrupted'
-          : res.exitCode !== null
-            ? `the shell exited with code ${res.exitCode}`
-            : `the shell was killed by ${res.signal ?? 'a signal'}`;
-        res.notice = hadState
-          ? `${what}; kubelab started a new shell with the same variables, functions and working directory (background jobs were stopped)`
-          : `${what}; kubelab started a new shell: variables, functions and the working directory set by earlier blocks are lost`;
-        await this.start(hadState);
-      }
-    }
+    if (proc.exited && !this.closed && restartOnExit) {
+      const what = stopped
+        ? stopped === 'timeout'
+          ? 'the block was stopped'
+          : 'the block was interrupted'
+        : res.exitCode !== null
+          ? `the shell exited with code ${res.exitCode}`
+          : `the shell was killed by ${res.signal ?? 'a signal'}`;
+      this.addNotice(await this.replace(proc, what, lostState));
+    } else if (proc.exited) await this.reap(proc);
     if (stopped) res.aborted = stopped === 'abort';
+    if (this.notices.length && !internal) {
+      res.notice = this.notices.join('; and ');
+      this.notices = [];
+    }
     return res;
+  }
+
+  private addNotice(notice: string): void {
+    if (!this.notices.includes(notice)) this.notices.push(notice);
+  }
+
+  /**
+   * A new shell for one that exited: with the state the old one saved (at its exit, or before an
+   * `exec` replaced it). Returns the notice for the learner.
+   */
+  private async replace(proc: BashProcess, what: string, lostState = false): Promise<string> {
+    await proc.whenDead;
+    rmSync(join(this.dir, 'saving'), { force: true });
+    const execd = readFileOr(join(this.dir, 'exec')).trim();
+    rmSync(join(this.dir, 'exec'), { force: true });
+    const hadState = !lostState && this.savedStateComplete();
+    await this.reap(proc);
+    if (execd) what = `\`${execd.split('\n')[0]!.slice(0, 60)}\` replaced the shell`;
+    await this.start(hadState);
+    return hadState
+      ? `${what}; kubelab started a new shell with the same variables, functions and working directory (background jobs were stopped)`
+      : `${what}; kubelab started a new shell: variables, functions and the working directory set by earlier blocks are lost`;
   }
 
   /** The dead shell saved its whole state (a save cut short is removed, never restored). */
@@ -380,17 +413,17 @@ class PersistentShell implements Shell {
 
   async setEnv(name: string, value: string): Promise<void> {
     if (!NAME_RE.test(name)) throw new Error(`not a shell variable name: ${JSON.stringify(name)}`);
-    const r = await this.run(`builtin export ${name}=${bashQuote(value)}`);
+    const r = await this.enqueue(`builtin export ${name}=${bashQuote(value)}`, {}, true);
     if (r.exitCode !== 0) throw new Error(`could not set ${name} in the shell: ${r.output.trim() || `exit ${r.exitCode}`}`);
   }
 
   async cwd(): Promise<string> {
-    const r = await this.run(`builtin printf '%s' "$PWD"`);
+    const r = await this.enqueue(`builtin printf '%s' "$PWD"`, {}, true);
     return r.stdout;
   }
 
   async env(): Promise<Record<string, string>> {
-    const r = await this.run('command -p env -0');
+    const r = await this.enqueue('command -p env -0', {}, true);
     const env: Record<string, string> = {};
     for (const entry of r.stdout.split('\0')) {
       const eq = entry.indexOf('=');
@@ -405,8 +438,8 @@ class PersistentShell implements Shell {
     this.closed = true;
     const proc = this.proc;
     if (proc && !proc.exited) {
-      // No state to save for a next shell: skip the EXIT trap.
-      proc.write('builtin trap - EXIT; builtin exit 0\n');
+      // No state to save for a next shell (the lab's own EXIT trap still runs, as when a terminal closes).
+      proc.write('__kl_closing=1; builtin exit 0\n');
       proc.child.stdin.end();
       await Promise.race([proc.whenExited, delay(1000)]);
       if (!proc.exited) {
