@@ -10,7 +10,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { performance } from 'node:perf_hooks';
 import type { Shell, ShellRunResult } from './types.js';
 import { INIT_SCRIPT, STATE_COMPLETE } from './shell-init.js';
-import { shellProcesses, signalProcesses, tryKill, uptimeSeconds } from './procs.js';
+import { bootId, processStartTime, shellProcesses, signalProcesses, tryKill, uptimeSeconds, type ShellProcessGroups } from './procs.js';
 import { EnvironmentError } from '../errors.js';
 
 export interface ShellOptions {
@@ -20,6 +20,16 @@ export interface ShellOptions {
   killGraceMs?: number;
   /** Path of bash (default `bash` on PATH). */
   bash?: string;
+  /**
+   * What a block's result keeps of its output (each of stdout, stderr, output), in characters:
+   * the first `keepHead` and the last `keepTail`; the rest is cut (counted in `cutBytes`), so a
+   * block printing gigabytes does not fill memory. Every chunk still goes to `onOutput`.
+   * Defaults: 1 MiB and 8 MiB.
+   */
+  keepHead?: number;
+  keepTail?: number;
+  /** A state from `Shell.snapshot()` to start with (variables, functions, options, cwd). */
+  restore?: string;
 }
 
 type Stream = 'stdout' | 'stderr';
@@ -45,12 +55,76 @@ const SAVE_GRACE_MS = 15_000;
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * The text of one stream of a block, bounded: the first `head` characters and a rolling last
+ * `tail`, with the UTF-8 bytes cut between them counted.
+ */
+export class BoundedText {
+  private readonly parts: string[] = [];
+  private headLen = 0;
+  /** Index in `parts` where the rolling tail starts (parts before it are the head, never cut). */
+  private tailFrom = -1;
+  private tailLen = 0;
+  cutBytes = 0;
+
+  constructor(
+    private readonly head: number,
+    private readonly tail: number,
+  ) {}
+
+  push(text: string): void {
+    if (this.tailFrom < 0) {
+      const room = this.head - this.headLen;
+      if (text.length <= room) {
+        this.parts.push(text);
+        this.headLen += text.length;
+        return;
+      }
+      const at = safeCut(text, room);
+      if (at > 0) this.parts.push(text.slice(0, at));
+      this.headLen += at;
+      this.tailFrom = this.parts.length;
+      text = text.slice(at);
+    }
+    this.parts.push(text);
+    this.tailLen += text.length;
+    while (this.tailLen > this.tail) {
+      const first = this.parts[this.tailFrom]!;
+      const excess = this.tailLen - this.tail;
+      if (first.length <= excess) {
+        this.parts.splice(this.tailFrom, 1);
+        this.tailLen -= first.length;
+        this.cutBytes += Buffer.byteLength(first);
+      } else {
+        const at = safeCut(first, excess);
+        this.cutBytes += Buffer.byteLength(first.slice(0, at));
+        // (A slice keeps its chunk alive: one chunk at most, at the front.)
+        this.parts[this.tailFrom] = first.slice(at);
+        this.tailLen -= at;
+        break;
+      }
+    }
+  }
+
+  text(): string {
+    return this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+  }
+}
+
+/** `at`, or one more when `at` would split a surrogate pair. */
+function safeCut(s: string, at: number): number {
+  const c = s.charCodeAt(at);
+  return c >= 0xdc00 && c <= 0xdfff && at > 0 ? at + 1 : at;
+}
+
+type Collected = Record<Stream | 'output', BoundedText>;
+
 interface Pending {
   token: string;
   prefix: Record<Stream, Buffer>;
-  stdout: string[];
-  stderr: string[];
-  output: string[];
+  stdout: BoundedText;
+  stderr: BoundedText;
+  output: BoundedText;
   done: Record<Stream, boolean>;
   exitCode?: number;
   onOutput?: OutputListener;
@@ -61,6 +135,7 @@ interface Pending {
 class BashProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly pid: number;
+  readonly identity: ShellProcessGroups;
   current?: Pending;
   exited = false;
   /** Exited and its last output delivered. */
@@ -75,12 +150,21 @@ class BashProcess {
   private held: Record<Stream, Buffer> = { stdout: EMPTY, stderr: EMPTY };
   private readonly decoders: Record<Stream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   /** Output that arrived between blocks (background jobs): shown with the next block. */
-  stray: { stdout: string[]; stderr: string[]; output: string[] } = { stdout: [], stderr: [], output: [] };
+  stray: Collected;
 
-  constructor(bash: string, cwd: string, env: Record<string, string>, dir: string, restore: boolean) {
+  constructor(
+    bash: string,
+    cwd: string,
+    env: Record<string, string>,
+    dir: string,
+    restore: boolean,
+    readonly collect: () => Collected,
+  ) {
+    this.stray = collect();
     this.child = spawn(bash, ['--noprofile', '--norc'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     if (this.child.pid === undefined) throw new EnvironmentError('no-bash', `could not start ${bash}`, { hint: 'install bash (4.4 or newer) and put it on PATH' });
     this.pid = this.child.pid;
+    this.identity = { pid: this.pid, startTime: processStartTime(this.pid), bootId: bootId() };
     this.whenExited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exited = true;
@@ -191,6 +275,9 @@ class BashProcess {
 class PersistentShell implements Shell {
   private proc!: BashProcess;
   private readonly dir: string;
+  get stateDir(): string {
+    return this.dir;
+  }
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Notices not yet on a result (e.g. from a restart during setEnv): the next run() gets them. */
@@ -206,7 +293,10 @@ class PersistentShell implements Shell {
   }
 
   async start(restore: boolean): Promise<void> {
-    this.proc = new BashProcess(this.bash, this.opts.cwd, this.opts.env, this.dir, restore);
+    const head = this.opts.keepHead ?? 1024 * 1024;
+    const tail = this.opts.keepTail ?? 8 * 1024 * 1024;
+    const collect = (): Collected => ({ stdout: new BoundedText(head, tail), stderr: new BoundedText(head, tail), output: new BoundedText(head, tail) });
+    this.proc = new BashProcess(this.bash, this.opts.cwd, this.opts.env, this.dir, restore, collect);
     const r = await this.exec('', {}, false);
     if (r.exitCode !== 0) {
       const why = r.output.trim() || `exit ${r.exitCode ?? r.signal}`;
@@ -237,7 +327,7 @@ class PersistentShell implements Shell {
     const started = performance.now();
     const token = randomBytes(6).toString('hex');
     const stray = proc.stray;
-    proc.stray = { stdout: [], stderr: [], output: [] };
+    proc.stray = proc.collect();
     let stopped: 'timeout' | 'abort' | undefined;
     let lostState = false;
     let dieRequested = false;
@@ -271,9 +361,10 @@ class PersistentShell implements Shell {
           exitCode: stopped ? null : exitedNow ? proc.exitCode : (pending.exitCode ?? null),
           signal: stopped ? 'SIGTERM' : exitedNow ? proc.exitSignal : null,
           timedOut: stopped === 'timeout',
-          stdout: pending.stdout.join(''),
-          stderr: pending.stderr.join(''),
-          output: pending.output.join(''),
+          stdout: pending.stdout.text(),
+          stderr: pending.stderr.text(),
+          output: pending.output.text(),
+          ...(pending.output.cutBytes ? { cutBytes: pending.output.cutBytes } : {}),
           durationMs: performance.now() - started,
           stopped,
         });
@@ -432,6 +523,22 @@ class PersistentShell implements Shell {
     return env;
   }
 
+  processGroups(): ShellProcessGroups {
+    return this.proc.identity;
+  }
+
+  async snapshot(): Promise<string> {
+    const file = join(this.dir, `snapshot-${randomBytes(6).toString('hex')}`);
+    try {
+      const r = await this.enqueue(`{ __kl_state ${bashQuote(file)}; } 2>/dev/null`, {}, true);
+      const text = readFileOr(file);
+      if (!text.endsWith(`${STATE_COMPLETE}\n`)) throw new Error(`could not save the shell's state: ${r.output.trim() || `exit ${r.exitCode ?? r.signal}`}`);
+      return text;
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.queue;
@@ -469,7 +576,8 @@ function delay(ms: number): Promise<void> {
 export async function openShell(opts: ShellOptions): Promise<Shell> {
   const shell = new PersistentShell(opts);
   try {
-    await shell.start(false);
+    if (opts.restore !== undefined) writeFileSync(join(shell.stateDir, 'state'), opts.restore);
+    await shell.start(opts.restore !== undefined);
   } catch (e) {
     await shell.close().catch(() => undefined);
     throw e;
