@@ -34,6 +34,14 @@ __kl_b() {
   if [[ -n ${'$'}{1-} ]]; then IFS= builtin read -r -d '' __kl_cmd < "$1" || :; fi
   # Under set -x, trace the block's commands, not the eval that runs them.
   if [[ $- == *x* ]]; then set +x; __kl_cmd="set -x; $__kl_cmd"; fi
+  # The eval puts the block one level deeper than a terminal: its traces would start with "++".
+  # PS4 gets a marker (GS "KLx" first-char RS) in front, and the engine turns each traced prefix
+  # of n marker characters into n-2 first characters, so "+ " shows as in a terminal.
+  if [[ -n ${'$'}{PS4-} && -z ${'$'}{BASH_XTRACEFD-} && ${'$'}{PS4:0:1} != [\\$] ]]; then
+    __kl_ps4=$PS4
+    PS4=$'\035'KLx${'$'}{PS4:0:1}$'\036'$PS4
+    __kl_ps4m=$PS4
+  fi
   # A block that may exec: save the state just before an exec replaces this shell (see __kl_exec).
   if [[ $__kl_cmd == *exec* ]]; then
     __kl_hook=1
@@ -50,6 +58,10 @@ __kl_e() {
     # The shell lives on: a state saved for an exec that did not replace it (exec >file) is stale.
     if [[ $__kl_hook == 3 ]]; then builtin : >| "$__kl_dir/state"; builtin : >| "$__kl_dir/exec"; fi 2>/dev/null
     __kl_hook=0
+  fi
+  if [[ -n ${'$'}{__kl_ps4+x} ]]; then
+    [[ $PS4 != "$__kl_ps4m" ]] || PS4=$__kl_ps4
+    unset __kl_ps4
   fi
   __kl_busy=0
   builtin jobs -p >"$__kl_dir/jobs" 2>/dev/null || :
@@ -172,7 +184,10 @@ __kl_state() {
       case $__kl_n in
         BASH*|FUNCNAME|GROUPS|DIRSTACK|EUID|PPID|UID|SHELLOPTS|SHLVL|RANDOM|SRANDOM|SECONDS|LINENO|HISTCMD|EPOCHREALTIME|EPOCHSECONDS|PIPESTATUS|_|COMP_*|__kl_*|PWD|OLDPWD|IFS) continue ;;
       esac
-      builtin declare -p "$__kl_n"
+      # While a block runs, PS4 holds the engine's trace marker: save it as the lab set it.
+      if [[ $__kl_n == PS4 && -n ${'$'}{__kl_ps4+x} && $PS4 == "$__kl_ps4m" ]]; then
+        builtin printf 'PS4=%q\n' "$__kl_ps4"
+      else builtin declare -p "$__kl_n"; fi
     done
     builtin printf 'IFS=%q\n' "$IFS"
     builtin compgen -A function >| "$__kl_dir/names" 2>/dev/null || :

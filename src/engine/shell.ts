@@ -37,6 +37,8 @@ type OutputListener = (stream: Stream, chunk: string) => void;
 type RunOpts = Parameters<Shell['run']>[1] & {};
 
 const RS = 0x1e;
+const GS = 0x1d;
+const TRACE_MARK = Buffer.from('KLx');
 const EMPTY = Buffer.alloc(0);
 
 /** Quote for bash: a single-quoted word. */
@@ -148,6 +150,7 @@ class BashProcess {
   private readonly ended: Record<Stream, boolean> = { stdout: false, stderr: false };
   readonly whenDrained: Promise<void>;
   private held: Record<Stream, Buffer> = { stdout: EMPTY, stderr: EMPTY };
+  private traceHeld: Record<Stream, Buffer> = { stdout: EMPTY, stderr: EMPTY };
   private readonly decoders: Record<Stream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   /** Output that arrived between blocks (background jobs): shown with the next block. */
   stray: Collected;
@@ -211,8 +214,58 @@ class BashProcess {
   }
 
   private emit(s: Stream, bytes: Buffer): void {
+    if (this.traceHeld[s].length) {
+      bytes = Buffer.concat([this.traceHeld[s], bytes]);
+      this.traceHeld[s] = EMPTY;
+    }
     if (bytes.length === 0) return;
+    if (bytes.indexOf(GS) >= 0) bytes = this.untrace(s, bytes);
     const text = this.decoders[s].write(bytes);
+    if (text) this.push(s, text);
+  }
+
+  /**
+   * xtrace prefixes: bash repeats PS4's first character once per level, and the engine's PS4
+   * starts with the marker GS "KLx" <c> RS (see __kl_b). n GS then the marker become n-2 times
+   * <c> (the block runs one eval deeper than a terminal; the real PS4 follows the marker). An
+   * incomplete marker at the end is held for the next chunk.
+   */
+  private untrace(s: Stream, buf: Buffer): Buffer {
+    const parts: Buffer[] = [];
+    let from = 0;
+    let i = buf.indexOf(GS);
+    while (i >= 0) {
+      let j = i;
+      while (j < buf.length && buf[j] === GS) j++;
+      const rest = buf.length - j;
+      const end = rest >= 4 && buf[j] === 0x4b && buf[j + 1] === 0x4c && buf[j + 2] === 0x78 ? buf.indexOf(RS, j + 3) : -1;
+      if (end >= 0 && end - (j + 3) <= 4) {
+        parts.push(buf.subarray(from, i));
+        const c = buf.subarray(j + 3, end);
+        for (let n = j - i - 2; n > 0; n--) parts.push(c);
+        from = end + 1;
+        i = buf.indexOf(GS, from);
+        continue;
+      }
+      if (end < 0 && rest < 8 && TRACE_MARK.subarray(0, Math.min(rest, 3)).equals(buf.subarray(j, j + Math.min(rest, 3))) && buf.indexOf(RS, j) < 0) {
+        // Maybe a marker cut by the chunk's end.
+        parts.push(buf.subarray(from, i));
+        this.traceHeld[s] = Buffer.from(buf.subarray(i));
+        return Buffer.concat(parts);
+      }
+      i = buf.indexOf(GS, j);
+    }
+    if (from === 0) return buf;
+    parts.push(buf.subarray(from));
+    return Buffer.concat(parts);
+  }
+
+  /** At a block's end: held bytes that did not become a trace marker are output. */
+  private flushTrace(s: Stream): void {
+    const held = this.traceHeld[s];
+    if (!held.length) return;
+    this.traceHeld[s] = EMPTY;
+    const text = this.decoders[s].write(held);
     if (text) this.push(s, text);
   }
 
@@ -251,6 +304,7 @@ class BashProcess {
         return;
       }
       this.emit(s, buf.subarray(0, i));
+      this.flushTrace(s);
       const tail = this.decoders[s].end();
       if (tail) this.push(s, tail);
       if (s === 'stdout') p.exitCode = Number(buf.subarray(i + prefix.length, end).toString('latin1'));
@@ -266,6 +320,7 @@ class BashProcess {
       const held = this.held[s];
       this.held[s] = EMPTY;
       this.emit(s, held);
+      this.flushTrace(s);
       const tail = this.decoders[s].end();
       if (tail) this.push(s, tail);
     }
