@@ -29,19 +29,13 @@ __kl_pid=$BASHPID
 __kl_busy=0
 __kl_cmd=
 __kl_hook=0
+__kl_ps4m=
 __kl_b() {
   __kl_busy=1
   if [[ -n ${'$'}{1-} ]]; then IFS= builtin read -r -d '' __kl_cmd < "$1" || :; fi
   # Under set -x, trace the block's commands, not the eval that runs them.
   if [[ $- == *x* ]]; then set +x; __kl_cmd="set -x; $__kl_cmd"; fi
-  # The eval puts the block one level deeper than a terminal: its traces would start with "++".
-  # PS4 gets a marker (GS "KLx" first-char RS) in front, and the engine turns each traced prefix
-  # of n marker characters into n-2 first characters, so "+ " shows as in a terminal.
-  if [[ -n ${'$'}{PS4-} && -z ${'$'}{BASH_XTRACEFD-} && ${'$'}{PS4:0:1} != [\\$] ]]; then
-    __kl_ps4=$PS4
-    PS4=$'\035'KLx${'$'}{PS4:0:1}$'\036'$PS4
-    __kl_ps4m=$PS4
-  fi
+  [[ ${'$'}{PS4-} == "$__kl_ps4m" && -z ${'$'}{BASH_XTRACEFD-} ]] || __kl_mark
   # A block that may exec: save the state just before an exec replaces this shell (see __kl_exec).
   if [[ $__kl_cmd == *exec* ]]; then
     __kl_hook=1
@@ -49,6 +43,18 @@ __kl_b() {
     set -T
     builtin trap '{ __kl_exec; } 2>/dev/null' DEBUG
   fi
+}
+__kl_mark() {
+  # The eval puts a block one level deeper than a terminal: its traces would start with "++".
+  # PS4 gets a marker (GS "KLx" first-char RS) in front, and the engine turns each traced prefix
+  # of n marker characters into n-2 first characters, so "+ " shows as in a terminal (and the
+  # marker alone, e.g. echo "$PS4", into nothing). It stays until a block sets PS4 again.
+  __kl_ps4=${'$'}{PS4-}
+  [[ $__kl_ps4 != $'\035'KLx?$'\036'* ]] || __kl_ps4=${'$'}{__kl_ps4#$'\035'KLx?$'\036'}
+  if [[ -n $__kl_ps4 && -z ${'$'}{BASH_XTRACEFD-} && ${'$'}{__kl_ps4:0:1} != [\\$] ]]; then
+    PS4=$'\035'KLx${'$'}{__kl_ps4:0:1}$'\036'$__kl_ps4
+  elif [[ -n ${'$'}{PS4+x} ]]; then PS4=$__kl_ps4; fi
+  __kl_ps4m=${'$'}{PS4-}
 }
 __kl_e() {
   if [[ $__kl_busy == 2 || $__kl_hook != 0 ]]; then
@@ -58,10 +64,6 @@ __kl_e() {
     # The shell lives on: a state saved for an exec that did not replace it (exec >file) is stale.
     if [[ $__kl_hook == 3 ]]; then builtin : >| "$__kl_dir/state"; builtin : >| "$__kl_dir/exec"; fi 2>/dev/null
     __kl_hook=0
-  fi
-  if [[ -n ${'$'}{__kl_ps4+x} ]]; then
-    [[ $PS4 != "$__kl_ps4m" ]] || PS4=$__kl_ps4
-    unset __kl_ps4
   fi
   __kl_busy=0
   builtin jobs -p >"$__kl_dir/jobs" 2>/dev/null || :
@@ -184,8 +186,8 @@ __kl_state() {
       case $__kl_n in
         BASH*|FUNCNAME|GROUPS|DIRSTACK|EUID|PPID|UID|SHELLOPTS|SHLVL|RANDOM|SRANDOM|SECONDS|LINENO|HISTCMD|EPOCHREALTIME|EPOCHSECONDS|PIPESTATUS|_|COMP_*|__kl_*|PWD|OLDPWD|IFS) continue ;;
       esac
-      # While a block runs, PS4 holds the engine's trace marker: save it as the lab set it.
-      if [[ $__kl_n == PS4 && -n ${'$'}{__kl_ps4+x} && $PS4 == "$__kl_ps4m" ]]; then
+      # PS4 holds the engine's trace marker: save it as the lab set it.
+      if [[ $__kl_n == PS4 && $PS4 == "$__kl_ps4m" ]]; then
         builtin printf 'PS4=%q\n' "$__kl_ps4"
       else builtin declare -p "$__kl_n"; fi
     done

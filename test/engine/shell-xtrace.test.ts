@@ -41,6 +41,7 @@ const cases: Record<string, [string, string?]> = {
   'a child bash -x (PS4 not exported)': [`bash --norc -xc 'echo child'`],
   'a multi-line argument': [`echo "a\nb"`],
   'PS4 itself': ['echo "[$PS4]"'],
+  'a block with an exec redirection': ['exec 3>&1; echo hi >&3'],
 };
 
 describe('xtrace', () => {
@@ -78,5 +79,23 @@ describe('xtrace', () => {
   it('output with the marker bytes but no marker passes untouched', async () => {
     const r = await sh.run(`printf '\\035\\035x\\035KL\\036y\\035'`);
     expect(r.stdout).toBe('\x1d\x1dx\x1dKL\x1ey\x1d');
+  });
+});
+
+describe('xtrace to a file of the lab (BASH_XTRACEFD)', () => {
+  it('gets no marker bytes', async () => {
+    await sh.run(`exec 7>${dir}/trace.log; BASH_XTRACEFD=7`);
+    expect((await sh.run('set -x; echo to-file; set +x')).stdout).toBe('to-file\n');
+    const r = await sh.run(`unset BASH_XTRACEFD; exec 7>&-; cat ${dir}/trace.log`);
+    // (Still one level deeper there: bash writes the file itself.)
+    expect(r.stdout).toMatch(/^\+\+? echo to-file\n/);
+    expect(r.stdout).not.toMatch(/[\x1d\x1e]/);
+  });
+
+  it('a PS4 the lab builds from the current one does not nest markers', async () => {
+    await sh.run(`PS4="$PS4"'x '`);
+    const r = await sh.run('set -x; echo n; set +x', { mergeStreams: true });
+    expect(r.output).toBe('+ x echo n\nn\n+ x set +x\n');
+    await sh.run(`PS4='+ '`);
   });
 });
