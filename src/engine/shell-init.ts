@@ -30,11 +30,17 @@ __kl_busy=0
 __kl_cmd=
 __kl_hook=0
 __kl_ps4m=
+__kl_lastbg=
+__kl_hadjobs=
 __kl_b() {
   __kl_busy=1
   if [[ -n ${'$'}{1-} ]]; then IFS= builtin read -r -d '' __kl_cmd < "$1" || :; fi
   # Under set -x, trace the block's commands, not the eval that runs them.
   if [[ $- == *x* ]]; then set +x; __kl_cmd="set -x; $__kl_cmd"; fi
+  # One test on the common path: it costs per block.
+  [[ ${'$'}{PS4-} == "$__kl_ps4m" && -z ${'$'}{BASH_XTRACEFD-} && $__kl_cmd != *exec* ]] || __kl_b2
+}
+__kl_b2() {
   [[ ${'$'}{PS4-} == "$__kl_ps4m" && -z ${'$'}{BASH_XTRACEFD-} ]] || __kl_mark
   # A block that may exec: save the state just before an exec replaces this shell (see __kl_exec).
   if [[ $__kl_cmd == *exec* ]]; then
@@ -57,7 +63,7 @@ __kl_mark() {
   __kl_ps4m=${'$'}{PS4-}
 }
 __kl_e() {
-  if [[ $__kl_busy == 2 || $__kl_hook != 0 ]]; then
+  if [[ $__kl_busy$__kl_hook != 10 ]]; then
     builtin trap - DEBUG
     [[ $__kl_busy != 2 ]] || shopt -u extdebug
     [[ $__kl_busy != 2 && $__kl_hook != 2 ]] || set +T
@@ -66,7 +72,14 @@ __kl_e() {
     __kl_hook=0
   fi
   __kl_busy=0
-  builtin jobs -p >"$__kl_dir/jobs" 2>/dev/null || :
+  # The background jobs, which a stop of the next block spares: rewritten only when there may be
+  # some (a file write per block costs more than this test).
+  if [[ ${'$'}{!-} != "$__kl_lastbg" || -n $__kl_hadjobs ]]; then
+    builtin jobs -p >"$__kl_dir/jobs" 2>/dev/null || :
+    __kl_lastbg=${'$'}{!-}
+    __kl_hadjobs=
+    [[ ! -s $__kl_dir/jobs ]] || __kl_hadjobs=1
+  fi
   builtin printf '\036KLo%s:%s\036' "$1" "$2" >&"$__kl_o"
   builtin printf '\036KLe%s\036' "$1" >&"$__kl_x"
 }
