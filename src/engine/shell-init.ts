@@ -17,7 +17,16 @@
 // (`while :; do :; done`) cannot be ended that way: then SIGUSR2 (and a "$dir/die" file, seen by
 // the skip trap, for when bash holds the signal back) exits the shell, and the EXIT
 // trap saves variables, functions, aliases, options, traps and the working directory to
-// "$dir/state" so that the next shell starts where this one stopped.
+// "$dir/state" so that the next shell starts where this one stopped. A stop while bash is inside
+// a command substitution sends SIGTERM to bash itself (the USR1 trap would run only after the
+// command the substitution is for): bash exits from within the expansion, through the same
+// EXIT trap.
+//
+// What a lab does to the shell: "trap ... EXIT" goes through the trap function below (the lab's
+// action runs from kubelab's EXIT trap, after the save); a block whose text holds "exec" gets a
+// DEBUG trap that saves the state just before an exec replaces the shell; PS4 carries a marker
+// so the engine can show set -x traces one level up (the eval adds one). Shell.snapshot() runs
+// __kl_state, the same save.
 
 /** The last line of a complete saved state. */
 export const STATE_COMPLETE = '# kubelab: state complete';
