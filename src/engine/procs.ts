@@ -97,3 +97,79 @@ export function tryKill(pid: number, signal: NodeJS.Signals | 0): boolean {
     return false;
   }
 }
+
+/** A process's start time in clock ticks since boot (Linux), exact, to tell a reused pid apart. */
+export function processStartTime(pid: number): number | undefined {
+  if (!HAS_PROC) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** This boot's id (Linux): a pid and start time recorded before a reboot mean nothing after it. */
+export function bootId(): string | undefined {
+  if (!HAS_PROC) return undefined;
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** What `Shell.processGroups()` returns: the shell's bash (leader of its own session). */
+export interface ShellProcessGroups {
+  pid: number;
+  /** Clock ticks since boot (`processStartTime`). */
+  startTime?: number;
+  bootId?: string;
+}
+
+/**
+ * End what a dead run's shell left running (its bash, the block it ran, background jobs): every
+ * process of the session that bash leads, by process group, SIGTERM, then after `graceMs`
+ * (default 2000) SIGKILL. Safe against reused pids: nothing is signalled when bash's pid now
+ * belongs to a process started at another time or the machine rebooted since (a session id stays
+ * in use, so never reused, while any process of the session lives). Linux only (elsewhere there
+ * is no start time to check: nothing is signalled). Returns how many processes were found and how
+ * many were still there after SIGKILL.
+ */
+export async function endProcessGroups(shells: ShellProcessGroups | readonly ShellProcessGroups[], opts: { graceMs?: number } = {}): Promise<{ found: number; left: number }> {
+  const list = Array.isArray(shells) ? (shells as readonly ShellProcessGroups[]) : [shells as ShellProcessGroups];
+  if (!HAS_PROC) return { found: 0, left: 0 };
+  const boot = bootId();
+  const sessions = new Set<number>();
+  for (const s of list) {
+    if (!Number.isInteger(s.pid) || s.pid <= 1 || s.startTime === undefined) continue;
+    if (s.bootId !== undefined && boot !== undefined && s.bootId !== boot) continue;
+    const now = processStartTime(s.pid);
+    // Alive with another start time: the pid was reused, its session is someone else's.
+    if (now !== undefined && now !== s.startTime) continue;
+    sessions.add(s.pid);
+  }
+  const members = () => listProcs().filter((p) => sessions.has(p.sid) && p.pid !== process.pid);
+  const signal = (sig: NodeJS.Signals) => {
+    const groups = new Set<number>();
+    for (const p of members()) {
+      // bash first, one by one: a group may have been left by its leader.
+      tryKill(p.pid, sig);
+      if (p.pgid > 1) groups.add(p.pgid);
+    }
+    for (const g of groups) tryKill(-g, sig);
+  };
+  const found = members().length;
+  if (!found) return { found: 0, left: 0 };
+  signal('SIGTERM');
+  const graceMs = opts.graceMs ?? 2000;
+  const deadline = Date.now() + graceMs;
+  while (members().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (members().length) {
+    signal('SIGCONT');
+    signal('SIGKILL');
+    const killDeadline = Date.now() + 2000;
+    while (members().length && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 20));
+  }
+  return { found, left: members().length };
+}

@@ -17,7 +17,16 @@
 // (`while :; do :; done`) cannot be ended that way: then SIGUSR2 (and a "$dir/die" file, seen by
 // the skip trap, for when bash holds the signal back) exits the shell, and the EXIT
 // trap saves variables, functions, aliases, options, traps and the working directory to
-// "$dir/state" so that the next shell starts where this one stopped.
+// "$dir/state" so that the next shell starts where this one stopped. A stop while bash is inside
+// a command substitution sends SIGTERM to bash itself (the USR1 trap would run only after the
+// command the substitution is for): bash exits from within the expansion, through the same
+// EXIT trap.
+//
+// What a lab does to the shell: "trap ... EXIT" goes through the trap function below (the lab's
+// action runs from kubelab's EXIT trap, after the save); a block whose text holds "exec" gets a
+// DEBUG trap that saves the state just before an exec replaces the shell; PS4 carries a marker
+// so the engine can show set -x traces one level up (the eval adds one). Shell.snapshot() runs
+// __kl_state, the same save.
 
 /** The last line of a complete saved state. */
 export const STATE_COMPLETE = '# kubelab: state complete';
@@ -25,20 +34,75 @@ export const STATE_COMPLETE = '# kubelab: state complete';
 export const INIT_SCRIPT = String.raw`
 set -m
 exec {__kl_o}>&1 {__kl_x}>&2
+__kl_pid=$BASHPID
 __kl_busy=0
 __kl_cmd=
+__kl_hook=0
+__kl_ps4m=
+__kl_lastbg=
+__kl_hadjobs=
 __kl_b() {
   __kl_busy=1
   if [[ -n ${'$'}{1-} ]]; then IFS= builtin read -r -d '' __kl_cmd < "$1" || :; fi
   # Under set -x, trace the block's commands, not the eval that runs them.
   if [[ $- == *x* ]]; then set +x; __kl_cmd="set -x; $__kl_cmd"; fi
+  # One test on the common path: it costs per block.
+  [[ ${'$'}{PS4-} == "$__kl_ps4m" && -z ${'$'}{BASH_XTRACEFD-} && $__kl_cmd != *exec* ]] || __kl_b2
+}
+__kl_b2() {
+  [[ ${'$'}{PS4-} == "$__kl_ps4m" && -z ${'$'}{BASH_XTRACEFD-} ]] || __kl_mark
+  # A block that may exec: save the state just before an exec replaces this shell (see __kl_exec).
+  if [[ $__kl_cmd == *exec* ]]; then
+    __kl_hook=1
+    [[ $- == *T* ]] || __kl_hook=2
+    set -T
+    builtin trap '{ __kl_exec; } 2>/dev/null' DEBUG
+  fi
+}
+__kl_mark() {
+  # The eval puts a block one level deeper than a terminal: its traces would start with "++".
+  # PS4 gets a marker (GS "KLx" first-char RS) in front, and the engine turns each traced prefix
+  # of n marker characters into n-2 first characters, so "+ " shows as in a terminal (and the
+  # marker alone, e.g. echo "$PS4", into nothing). It stays until a block sets PS4 again.
+  __kl_ps4=${'$'}{PS4-}
+  [[ $__kl_ps4 != $'\035'KLx?$'\036'* ]] || __kl_ps4=${'$'}{__kl_ps4#$'\035'KLx?$'\036'}
+  if [[ -n $__kl_ps4 && -z ${'$'}{BASH_XTRACEFD-} && ${'$'}{__kl_ps4:0:1} != [\\$] ]]; then
+    PS4=$'\035'KLx${'$'}{__kl_ps4:0:1}$'\036'$__kl_ps4
+  elif [[ -n ${'$'}{PS4+x} ]]; then PS4=$__kl_ps4; fi
+  __kl_ps4m=${'$'}{PS4-}
 }
 __kl_e() {
-  if [[ $__kl_busy == 2 ]]; then builtin trap - DEBUG; shopt -u extdebug; set +T; fi
+  if [[ $__kl_busy$__kl_hook != 10 ]]; then
+    builtin trap - DEBUG
+    [[ $__kl_busy != 2 ]] || shopt -u extdebug
+    [[ $__kl_busy != 2 && $__kl_hook != 2 ]] || set +T
+    # The shell lives on: a state saved for an exec that did not replace it (exec >file) is stale.
+    if [[ $__kl_hook == 3 ]]; then builtin : >| "$__kl_dir/state"; builtin : >| "$__kl_dir/exec"; fi 2>/dev/null
+    __kl_hook=0
+  fi
   __kl_busy=0
-  builtin jobs -p >"$__kl_dir/jobs" 2>/dev/null || :
+  # The background jobs, which a stop of the next block spares: rewritten only when there may be
+  # some (a file write per block costs more than this test).
+  if [[ ${'$'}{!-} != "$__kl_lastbg" || -n $__kl_hadjobs ]]; then
+    builtin jobs -p >"$__kl_dir/jobs" 2>/dev/null || :
+    __kl_lastbg=${'$'}{!-}
+    __kl_hadjobs=
+    [[ ! -s $__kl_dir/jobs ]] || __kl_hadjobs=1
+  fi
   builtin printf '\036KLo%s:%s\036' "$1" "$2" >&"$__kl_o"
   builtin printf '\036KLe%s\036' "$1" >&"$__kl_x"
+}
+__kl_exec() {
+  # The DEBUG trap of a block that may exec: before an exec in this shell (not in a subshell),
+  # save the state and say which command replaced the shell, for the engine's notice.
+  [[ $BASHPID == "$__kl_pid" ]] || return 0
+  case $BASH_COMMAND in
+    exec\ *|builtin\ exec\ *|command\ exec\ *) ;;
+    *) return 0 ;;
+  esac
+  builtin printf '%s' "$BASH_COMMAND" >| "$__kl_dir/exec" 2>/dev/null || :
+  __kl_state "$__kl_dir/state"
+  [[ $__kl_hook == 0 ]] || __kl_hook=3
 }
 __kl_stop() {
   [[ $__kl_busy == 1 ]] || return 0
@@ -61,6 +125,67 @@ __kl_die() {
   __kl_busy=0
   builtin exit 143
 }
+# The lab's own EXIT trap: kept in __kl_exit_trap and run by kubelab's EXIT trap (__kl_exited),
+# after the state is saved. "trap" in this shell (not in subshells) goes through this function;
+# "trap -p" shows the lab's traps, not kubelab's.
+trap() {
+  if [[ $BASHPID != "$__kl_pid" ]]; then builtin trap "$@"; return; fi
+  local __kl_p=0 __kl_a __kl_s __kl_rc=0
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --) shift; break ;;
+      -p) __kl_p=1; shift ;;
+      -) break ;;
+      -*) builtin trap "$@"; return ;;
+      *) break ;;
+    esac
+  done
+  if [[ $__kl_p == 1 || $# == 0 ]]; then
+    if [[ $# == 0 ]]; then __kl_traps; return; fi
+    for __kl_s in "$@"; do
+      if __kl_is_exit "$__kl_s"; then
+        [[ -z ${'$'}{__kl_exit_trap+x} ]] || builtin printf 'trap -- %s EXIT\n' "${'$'}{__kl_exit_trap@Q}"
+      else builtin trap -p "$__kl_s" || __kl_rc=1; fi
+    done
+    return $__kl_rc
+  fi
+  if [[ $# == 1 ]]; then __kl_a=-; else __kl_a=$1; shift; fi
+  for __kl_s in "$@"; do
+    if __kl_is_exit "$__kl_s"; then
+      if [[ $__kl_a == - ]]; then unset __kl_exit_trap; else __kl_exit_trap=$__kl_a; fi
+    else builtin trap -- "$__kl_a" "$__kl_s" || __kl_rc=1; fi
+  done
+  return $__kl_rc
+}
+__kl_is_exit() {
+  case $1 in
+    0|[Ee][Xx][Ii][Tt]|[Ss][Ii][Gg][Ee][Xx][Ii][Tt]) return 0 ;;
+  esac
+  return 1
+}
+__kl_traps() {
+  # The lab's traps as "trap -p" prints them: kubelab's own left out, the lab's EXIT trap put in.
+  local __kl_l
+  local -a __kl_ls
+  [[ -z ${'$'}{__kl_exit_trap+x} ]] || builtin printf 'trap -- %s EXIT\n' "${'$'}{__kl_exit_trap@Q}"
+  builtin trap -p >| "$__kl_dir/traps" 2>/dev/null || :
+  builtin mapfile -t __kl_ls < "$__kl_dir/traps" || :
+  for __kl_l in "${'$'}{__kl_ls[@]}"; do
+    case $__kl_l in
+      "trap -- '__kl_exited' EXIT"|"trap -- '__kl_stop' SIGUSR1"|"trap -- '__kl_die' SIGUSR2"|"trap -- '__kl_skip' DEBUG"|"trap -- '{ __kl_exec; } 2>/dev/null' DEBUG") ;;
+      *) builtin printf '%s\n' "$__kl_l" ;;
+    esac
+  done
+}
+__kl_ret() { return "$1"; }
+__kl_exited() {
+  local __kl_st=$?
+  [[ -n ${'$'}{__kl_closing-} ]] || __kl_save
+  # The lab's trap sees the exit status in $? (after "||": a set -e shell must not exit here).
+  [[ -z ${'$'}{__kl_exit_trap-} ]] || __kl_ret "$__kl_st" || builtin eval "$__kl_exit_trap"
+  [[ -z ${'$'}{__kl_exit_trap-} || $__kl_st != 0 ]] || builtin eval "$__kl_exit_trap"
+  :
+}
 __kl_save() {
   # The engine keeps signalling until the shell is gone: __kl_die set __kl_busy=0, so further
   # USR1/USR2 traps return at once instead of cutting the save short. No forks (command
@@ -68,6 +193,12 @@ __kl_save() {
   # a loaded machine. The "saving" file tells the engine to wait for the save, not kill the shell.
   builtin : >| "$__kl_dir/saving" 2>/dev/null
   builtin trap - DEBUG
+  __kl_state "$__kl_dir/state"
+}
+__kl_state() {
+  # Write a bash script that restores this shell's state (variables, functions, aliases, options,
+  # traps, umask, working directory) to $1: used for the next shell after this one died, and by
+  # Shell.snapshot().
   {
     local __kl_n
     local -a __kl_names
@@ -77,16 +208,19 @@ __kl_save() {
       case $__kl_n in
         BASH*|FUNCNAME|GROUPS|DIRSTACK|EUID|PPID|UID|SHELLOPTS|SHLVL|RANDOM|SRANDOM|SECONDS|LINENO|HISTCMD|EPOCHREALTIME|EPOCHSECONDS|PIPESTATUS|_|COMP_*|__kl_*|PWD|OLDPWD|IFS) continue ;;
       esac
-      builtin declare -p "$__kl_n"
+      # PS4 holds the engine's trace marker: save it as the lab set it.
+      if [[ $__kl_n == PS4 && $PS4 == "$__kl_ps4m" ]]; then
+        builtin printf 'PS4=%q\n' "$__kl_ps4"
+      else builtin declare -p "$__kl_n"; fi
     done
     builtin printf 'IFS=%q\n' "$IFS"
     builtin compgen -A function >| "$__kl_dir/names" 2>/dev/null || :
     builtin mapfile -t __kl_names < "$__kl_dir/names" || :
     for __kl_n in "${'$'}{__kl_names[@]}"; do
-      [[ $__kl_n == __kl_* ]] || builtin declare -f "$__kl_n"
+      [[ $__kl_n == __kl_* || $__kl_n == trap ]] || builtin declare -f "$__kl_n"
     done
     builtin alias -p
-    builtin trap -p
+    __kl_traps
     builtin shopt -p
     builtin set +o
     builtin printf 'set +e\n'
@@ -95,14 +229,14 @@ __kl_save() {
     [[ -z ${'$'}{OLDPWD-} ]] || builtin printf 'OLDPWD=%q\n' "$OLDPWD"
     # The engine restores only a state that ends with this line (a save cut short is not used).
     builtin printf '%s\n' '${STATE_COMPLETE}'
-  } >| "$__kl_dir/state" 2>/dev/null
+  } >| "$1" 2>/dev/null
   :
 }
 __kl_setup() {
   set -m
   builtin trap __kl_stop USR1
   builtin trap __kl_die USR2
-  builtin trap __kl_save EXIT
+  builtin trap __kl_exited EXIT
 }
 __kl_setup
 `;

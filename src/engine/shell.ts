@@ -10,7 +10,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { performance } from 'node:perf_hooks';
 import type { Shell, ShellRunResult } from './types.js';
 import { INIT_SCRIPT, STATE_COMPLETE } from './shell-init.js';
-import { shellProcesses, signalProcesses, tryKill, uptimeSeconds } from './procs.js';
+import { bootId, processStartTime, shellProcesses, signalProcesses, tryKill, uptimeSeconds, type ShellProcessGroups } from './procs.js';
 import { EnvironmentError } from '../errors.js';
 
 export interface ShellOptions {
@@ -20,6 +20,16 @@ export interface ShellOptions {
   killGraceMs?: number;
   /** Path of bash (default `bash` on PATH). */
   bash?: string;
+  /**
+   * What a block's result keeps of its output (each of stdout, stderr, output), in characters:
+   * the first `keepHead` and the last `keepTail`; the rest is cut (counted in `cutBytes`), so a
+   * block printing gigabytes does not fill memory. Every chunk still goes to `onOutput`.
+   * Defaults: 1 MiB and 8 MiB.
+   */
+  keepHead?: number;
+  keepTail?: number;
+  /** A state from `Shell.snapshot()` to start with (variables, functions, options, cwd). */
+  restore?: string;
 }
 
 type Stream = 'stdout' | 'stderr';
@@ -27,6 +37,8 @@ type OutputListener = (stream: Stream, chunk: string) => void;
 type RunOpts = Parameters<Shell['run']>[1] & {};
 
 const RS = 0x1e;
+const GS = 0x1d;
+const TRACE_MARK = Buffer.from('KLx');
 const EMPTY = Buffer.alloc(0);
 
 /** Quote for bash: a single-quoted word. */
@@ -45,12 +57,76 @@ const SAVE_GRACE_MS = 15_000;
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * The text of one stream of a block, bounded: the first `head` characters and a rolling last
+ * `tail`, with the UTF-8 bytes cut between them counted.
+ */
+export class BoundedText {
+  private readonly parts: string[] = [];
+  private headLen = 0;
+  /** Index in `parts` where the rolling tail starts (parts before it are the head, never cut). */
+  private tailFrom = -1;
+  private tailLen = 0;
+  cutBytes = 0;
+
+  constructor(
+    private readonly head: number,
+    private readonly tail: number,
+  ) {}
+
+  push(text: string): void {
+    if (this.tailFrom < 0) {
+      const room = this.head - this.headLen;
+      if (text.length <= room) {
+        this.parts.push(text);
+        this.headLen += text.length;
+        return;
+      }
+      const at = safeCut(text, room);
+      if (at > 0) this.parts.push(text.slice(0, at));
+      this.headLen += at;
+      this.tailFrom = this.parts.length;
+      text = text.slice(at);
+    }
+    this.parts.push(text);
+    this.tailLen += text.length;
+    while (this.tailLen > this.tail) {
+      const first = this.parts[this.tailFrom]!;
+      const excess = this.tailLen - this.tail;
+      if (first.length <= excess) {
+        this.parts.splice(this.tailFrom, 1);
+        this.tailLen -= first.length;
+        this.cutBytes += Buffer.byteLength(first);
+      } else {
+        const at = safeCut(first, excess);
+        this.cutBytes += Buffer.byteLength(first.slice(0, at));
+        // (A slice keeps its chunk alive: one chunk at most, at the front.)
+        this.parts[this.tailFrom] = first.slice(at);
+        this.tailLen -= at;
+        break;
+      }
+    }
+  }
+
+  text(): string {
+    return this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+  }
+}
+
+/** `at`, or one more when `at` would split a surrogate pair. */
+function safeCut(s: string, at: number): number {
+  const c = s.charCodeAt(at);
+  return c >= 0xdc00 && c <= 0xdfff && at > 0 ? at + 1 : at;
+}
+
+type Collected = Record<Stream | 'output', BoundedText>;
+
 interface Pending {
   token: string;
   prefix: Record<Stream, Buffer>;
-  stdout: string[];
-  stderr: string[];
-  output: string[];
+  stdout: BoundedText;
+  stderr: BoundedText;
+  output: BoundedText;
   done: Record<Stream, boolean>;
   exitCode?: number;
   onOutput?: OutputListener;
@@ -61,6 +137,7 @@ interface Pending {
 class BashProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly pid: number;
+  readonly identity: ShellProcessGroups;
   current?: Pending;
   exited = false;
   /** Exited and its last output delivered. */
@@ -68,17 +145,29 @@ class BashProcess {
   exitCode: number | null = null;
   exitSignal: NodeJS.Signals | null = null;
   readonly whenExited: Promise<void>;
+  /** Exited, and its last output delivered to the block that was running. */
+  readonly whenDead: Promise<void>;
   private readonly ended: Record<Stream, boolean> = { stdout: false, stderr: false };
   readonly whenDrained: Promise<void>;
   private held: Record<Stream, Buffer> = { stdout: EMPTY, stderr: EMPTY };
+  private traceHeld: Record<Stream, Buffer> = { stdout: EMPTY, stderr: EMPTY };
   private readonly decoders: Record<Stream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
   /** Output that arrived between blocks (background jobs): shown with the next block. */
-  stray: { stdout: string[]; stderr: string[]; output: string[] } = { stdout: [], stderr: [], output: [] };
+  stray: Collected;
 
-  constructor(bash: string, cwd: string, env: Record<string, string>, dir: string, restore: boolean) {
+  constructor(
+    bash: string,
+    cwd: string,
+    env: Record<string, string>,
+    dir: string,
+    restore: boolean,
+    readonly collect: () => Collected,
+  ) {
+    this.stray = collect();
     this.child = spawn(bash, ['--noprofile', '--norc'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     if (this.child.pid === undefined) throw new EnvironmentError('no-bash', `could not start ${bash}`, { hint: 'install bash (4.4 or newer) and put it on PATH' });
     this.pid = this.child.pid;
+    this.identity = { pid: this.pid, startTime: processStartTime(this.pid), bootId: bootId() };
     this.whenExited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exited = true;
@@ -91,7 +180,7 @@ class BashProcess {
         resolve();
       });
     });
-    void this.whenExited.then(async () => {
+    this.whenDead = this.whenExited.then(async () => {
       // Give the pipes a moment to deliver what bash wrote before dying (background jobs may
       // keep them open: do not wait for those).
       await Promise.race([this.whenDrained, delay(300)]);
@@ -125,8 +214,58 @@ class BashProcess {
   }
 
   private emit(s: Stream, bytes: Buffer): void {
+    if (this.traceHeld[s].length) {
+      bytes = Buffer.concat([this.traceHeld[s], bytes]);
+      this.traceHeld[s] = EMPTY;
+    }
     if (bytes.length === 0) return;
+    if (bytes.indexOf(GS) >= 0) bytes = this.untrace(s, bytes);
     const text = this.decoders[s].write(bytes);
+    if (text) this.push(s, text);
+  }
+
+  /**
+   * xtrace prefixes: bash repeats PS4's first character once per level, and the engine's PS4
+   * starts with the marker GS "KLx" <c> RS (see __kl_b). n GS then the marker become n-2 times
+   * <c> (the block runs one eval deeper than a terminal; the real PS4 follows the marker). An
+   * incomplete marker at the end is held for the next chunk.
+   */
+  private untrace(s: Stream, buf: Buffer): Buffer {
+    const parts: Buffer[] = [];
+    let from = 0;
+    let i = buf.indexOf(GS);
+    while (i >= 0) {
+      let j = i;
+      while (j < buf.length && buf[j] === GS) j++;
+      const rest = buf.length - j;
+      const end = rest >= 4 && buf[j] === 0x4b && buf[j + 1] === 0x4c && buf[j + 2] === 0x78 ? buf.indexOf(RS, j + 3) : -1;
+      if (end >= 0 && end - (j + 3) <= 4) {
+        parts.push(buf.subarray(from, i));
+        const c = buf.subarray(j + 3, end);
+        for (let n = j - i - 2; n > 0; n--) parts.push(c);
+        from = end + 1;
+        i = buf.indexOf(GS, from);
+        continue;
+      }
+      if (end < 0 && rest < 8 && TRACE_MARK.subarray(0, Math.min(rest, 3)).equals(buf.subarray(j, j + Math.min(rest, 3))) && buf.indexOf(RS, j) < 0) {
+        // Maybe a marker cut by the chunk's end.
+        parts.push(buf.subarray(from, i));
+        this.traceHeld[s] = Buffer.from(buf.subarray(i));
+        return Buffer.concat(parts);
+      }
+      i = buf.indexOf(GS, j);
+    }
+    if (from === 0) return buf;
+    parts.push(buf.subarray(from));
+    return Buffer.concat(parts);
+  }
+
+  /** At a block's end: held bytes that did not become a trace marker are output. */
+  private flushTrace(s: Stream): void {
+    const held = this.traceHeld[s];
+    if (!held.length) return;
+    this.traceHeld[s] = EMPTY;
+    const text = this.decoders[s].write(held);
     if (text) this.push(s, text);
   }
 
@@ -165,6 +304,7 @@ class BashProcess {
         return;
       }
       this.emit(s, buf.subarray(0, i));
+      this.flushTrace(s);
       const tail = this.decoders[s].end();
       if (tail) this.push(s, tail);
       if (s === 'stdout') p.exitCode = Number(buf.subarray(i + prefix.length, end).toString('latin1'));
@@ -180,6 +320,7 @@ class BashProcess {
       const held = this.held[s];
       this.held[s] = EMPTY;
       this.emit(s, held);
+      this.flushTrace(s);
       const tail = this.decoders[s].end();
       if (tail) this.push(s, tail);
     }
@@ -189,8 +330,13 @@ class BashProcess {
 class PersistentShell implements Shell {
   private proc!: BashProcess;
   private readonly dir: string;
+  get stateDir(): string {
+    return this.dir;
+  }
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Notices not yet on a result (e.g. from a restart during setEnv): the next run() gets them. */
+  private notices: string[] = [];
   private readonly killGraceMs: number;
   private readonly bash: string;
 
@@ -202,7 +348,10 @@ class PersistentShell implements Shell {
   }
 
   async start(restore: boolean): Promise<void> {
-    this.proc = new BashProcess(this.bash, this.opts.cwd, this.opts.env, this.dir, restore);
+    const head = this.opts.keepHead ?? 1024 * 1024;
+    const tail = this.opts.keepTail ?? 8 * 1024 * 1024;
+    const collect = (): Collected => ({ stdout: new BoundedText(head, tail), stderr: new BoundedText(head, tail), output: new BoundedText(head, tail) });
+    this.proc = new BashProcess(this.bash, this.opts.cwd, this.opts.env, this.dir, restore, collect);
     const r = await this.exec('', {}, false);
     if (r.exitCode !== 0) {
       const why = r.output.trim() || `exit ${r.exitCode ?? r.signal}`;
@@ -211,18 +360,29 @@ class PersistentShell implements Shell {
   }
 
   run(command: string, opts: RunOpts = {}): Promise<ShellRunResult> {
-    const next = this.queue.then(() => this.exec(command, opts));
+    return this.enqueue(command, opts, false);
+  }
+
+  /** Internal blocks (setEnv, cwd, env, snapshot) keep their notices for the next run(). */
+  private enqueue(command: string, opts: RunOpts, internal: boolean): Promise<ShellRunResult> {
+    const next = this.queue.then(() => this.exec(command, opts, true, internal));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async exec(command: string, opts: RunOpts, restartOnExit = true): Promise<ShellRunResult> {
+  private async exec(command: string, opts: RunOpts, restartOnExit = true, internal = false): Promise<ShellRunResult> {
     if (this.closed) throw new Error('shell is closed');
+    if (this.proc.exited && restartOnExit) {
+      // The shell died between blocks (a background job killed it, or it was replaced): this
+      // block runs in a new one, and its result says so.
+      const p = this.proc;
+      this.addNotice(await this.replace(p, p.exitCode !== null ? `the shell exited with code ${p.exitCode} after the last block` : `the shell was killed by ${p.exitSignal ?? 'a signal'} after the last block`));
+    }
     const proc = this.proc;
     const started = performance.now();
     const token = randomBytes(6).toString('hex');
     const stray = proc.stray;
-    proc.stray = { stdout: [], stderr: [], output: [] };
+    proc.stray = proc.collect();
     let stopped: 'timeout' | 'abort' | undefined;
     let lostState = false;
     let dieRequested = false;
@@ -256,9 +416,10 @@ class PersistentShell implements Shell {
           exitCode: stopped ? null : exitedNow ? proc.exitCode : (pending.exitCode ?? null),
           signal: stopped ? 'SIGTERM' : exitedNow ? proc.exitSignal : null,
           timedOut: stopped === 'timeout',
-          stdout: pending.stdout.join(''),
-          stderr: pending.stderr.join(''),
-          output: pending.output.join(''),
+          stdout: pending.stdout.text(),
+          stderr: pending.stderr.text(),
+          output: pending.output.text(),
+          ...(pending.output.cutBytes ? { cutBytes: pending.output.cutBytes } : {}),
           durationMs: performance.now() - started,
           stopped,
         });
@@ -278,7 +439,15 @@ class PersistentShell implements Shell {
           tryKill(proc.pid, 'SIGUSR1');
           signalProcesses(shellProcesses(proc.pid, since).filter((p) => !jobs.has(p.pgid)), proc.pid, sig);
         };
-        round('SIGTERM');
+        // A process of the block in bash's own process group is a command substitution (or a
+        // process substitution): bash is inside the expansion of a command, and once that child
+        // is gone it would run the command with what it got (the USR1 trap comes too late to skip
+        // it). So bash itself gets SIGTERM first: it exits from within the expansion (its EXIT
+        // trap saves the state for the next shell), before the command runs. The children get
+        // the next round.
+        const inExpansion = shellProcesses(proc.pid, since).some((p) => p.pgid === proc.pid);
+        if (inExpansion) tryKill(proc.pid, 'SIGTERM');
+        else round('SIGTERM');
         ticker = setInterval(() => {
           const waited = performance.now() - stopAt;
           if (waited > this.killGraceMs * 1.5) {
@@ -329,26 +498,44 @@ class PersistentShell implements Shell {
     // Only for the block that was being stopped: the next stop gives the skip trap its chance again.
     if (dieRequested) rmSync(dieFile, { force: true });
     const { stopped: _s, ...res } = result;
-    if (proc.exited) {
-      rmSync(savingFile, { force: true });
-      const hadState = !lostState && this.savedStateComplete();
-      await this.reap(proc);
-      if (!this.closed && restartOnExit) {
-        const what = stopped
-          ? stopped === 'timeout'
-            ? 'the block was stopped'
-            : 'the block was interrupted'
-          : res.exitCode !== null
-            ? `the shell exited with code ${res.exitCode}`
-            : `the shell was killed by ${res.signal ?? 'a signal'}`;
-        res.notice = hadState
-          ? `${what}; kubelab started a new shell with the same variables, functions and working directory (background jobs were stopped)`
-          : `${what}; kubelab started a new shell: variables, functions and the working directory set by earlier blocks are lost`;
-        await this.start(hadState);
-      }
-    }
+    if (proc.exited && !this.closed && restartOnExit) {
+      const what = stopped
+        ? stopped === 'timeout'
+          ? 'the block was stopped'
+          : 'the block was interrupted'
+        : res.exitCode !== null
+          ? `the shell exited with code ${res.exitCode}`
+          : `the shell was killed by ${res.signal ?? 'a signal'}`;
+      this.addNotice(await this.replace(proc, what, lostState));
+    } else if (proc.exited) await this.reap(proc);
     if (stopped) res.aborted = stopped === 'abort';
+    if (this.notices.length && !internal) {
+      res.notice = this.notices.join('; and ');
+      this.notices = [];
+    }
     return res;
+  }
+
+  private addNotice(notice: string): void {
+    if (!this.notices.includes(notice)) this.notices.push(notice);
+  }
+
+  /**
+   * A new shell for one that exited: with the state the old one saved (at its exit, or before an
+   * `exec` replaced it). Returns the notice for the learner.
+   */
+  private async replace(proc: BashProcess, what: string, lostState = false): Promise<string> {
+    await proc.whenDead;
+    rmSync(join(this.dir, 'saving'), { force: true });
+    const execd = readFileOr(join(this.dir, 'exec')).trim();
+    rmSync(join(this.dir, 'exec'), { force: true });
+    const hadState = !lostState && this.savedStateComplete();
+    await this.reap(proc);
+    if (execd) what = `\`${execd.split('\n')[0]!.slice(0, 60)}\` replaced the shell`;
+    await this.start(hadState);
+    return hadState
+      ? `${what}; kubelab started a new shell with the same variables, functions and working directory (background jobs were stopped)`
+      : `${what}; kubelab started a new shell: variables, functions and the working directory set by earlier blocks are lost`;
   }
 
   /** The dead shell saved its whole state (a save cut short is removed, never restored). */
@@ -372,17 +559,17 @@ class PersistentShell implements Shell {
 
   async setEnv(name: string, value: string): Promise<void> {
     if (!NAME_RE.test(name)) throw new Error(`not a shell variable name: ${JSON.stringify(name)}`);
-    const r = await this.run(`builtin export ${name}=${bashQuote(value)}`);
+    const r = await this.enqueue(`builtin export ${name}=${bashQuote(value)}`, {}, true);
     if (r.exitCode !== 0) throw new Error(`could not set ${name} in the shell: ${r.output.trim() || `exit ${r.exitCode}`}`);
   }
 
   async cwd(): Promise<string> {
-    const r = await this.run(`builtin printf '%s' "$PWD"`);
+    const r = await this.enqueue(`builtin printf '%s' "$PWD"`, {}, true);
     return r.stdout;
   }
 
   async env(): Promise<Record<string, string>> {
-    const r = await this.run('command -p env -0');
+    const r = await this.enqueue('command -p env -0', {}, true);
     const env: Record<string, string> = {};
     for (const entry of r.stdout.split('\0')) {
       const eq = entry.indexOf('=');
@@ -391,14 +578,30 @@ class PersistentShell implements Shell {
     return env;
   }
 
+  processGroups(): ShellProcessGroups {
+    return this.proc.identity;
+  }
+
+  async snapshot(): Promise<string> {
+    const file = join(this.dir, `snapshot-${randomBytes(6).toString('hex')}`);
+    try {
+      const r = await this.enqueue(`{ __kl_state ${bashQuote(file)}; } 2>/dev/null`, {}, true);
+      const text = readFileOr(file);
+      if (!text.endsWith(`${STATE_COMPLETE}\n`)) throw new Error(`could not save the shell's state: ${r.output.trim() || `exit ${r.exitCode ?? r.signal}`}`);
+      return text;
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.queue;
     this.closed = true;
     const proc = this.proc;
     if (proc && !proc.exited) {
-      // No state to save for a next shell: skip the EXIT trap.
-      proc.write('builtin trap - EXIT; builtin exit 0\n');
+      // No state to save for a next shell (the lab's own EXIT trap still runs, as when a terminal closes).
+      proc.write('__kl_closing=1; builtin exit 0\n');
       proc.child.stdin.end();
       await Promise.race([proc.whenExited, delay(1000)]);
       if (!proc.exited) {
@@ -428,7 +631,8 @@ function delay(ms: number): Promise<void> {
 export async function openShell(opts: ShellOptions): Promise<Shell> {
   const shell = new PersistentShell(opts);
   try {
-    await shell.start(false);
+    if (opts.restore !== undefined) writeFileSync(join(shell.stateDir, 'state'), opts.restore);
+    await shell.start(opts.restore !== undefined);
   } catch (e) {
     await shell.close().catch(() => undefined);
     throw e;

@@ -25,6 +25,12 @@ export interface ShellRunResult {
   aborted?: boolean;
   /** Something the learner should know, e.g. the shell died and a new one was started. */
   notice?: string;
+  /**
+   * Bytes of `output` cut from the middle (kept: its first 1 MiB and last 8 MiB by default; the
+   * same bound applies to `stdout` and `stderr`, which are cut at most as much). Every chunk still
+   * went to `onOutput`. Absent when nothing was cut.
+   */
+  cutBytes?: number;
 }
 
 /** The persistent bash session of a run (implemented in src/engine/shell.ts). */
@@ -39,6 +45,20 @@ export interface Shell {
   setEnv(name: string, value: string): Promise<void>;
   cwd(): Promise<string>;
   env(): Promise<Record<string, string>>;
+  /**
+   * A bash script that restores this shell's state: its variables (exported or not, arrays,
+   * associative arrays; not bash's own special ones), functions, aliases, the lab's traps, `set -o`
+   * and `shopt` options, umask and working directory. Give it to `openShell({ restore })`.
+   */
+  snapshot?(): Promise<string>;
+  /**
+   * What identifies this shell's processes for a later process (`endProcessGroups` in
+   * src/engine/procs.ts), e.g. `kubelab cleanup` after the run was killed: bash's pid (its session
+   * and process group id: every block and background job runs in that session) with its start
+   * time and the boot it started in, so a reused pid is never taken for it. It changes when
+   * kubelab starts a new shell (a result with a `notice`): record it again then.
+   */
+  processGroups?(): { pid: number; startTime?: number; bootId?: string };
   close(): Promise<void>;
   /** A bash script that restores this shell's variables, functions, options and directory. */
   snapshot?(): Promise<string>;
