@@ -15,6 +15,7 @@ import { runCleanupPhase } from './cleanup-phase.js';
 import { Redactor } from './redact.js';
 import { defaultConfig, type KubelabConfig } from '../config.js';
 import { openShell } from './shell.js';
+import { endProcessGroups } from './procs.js';
 import { journalUndoSink } from './journal-sink.js';
 
 export interface FinishOptions {
@@ -39,7 +40,11 @@ export async function finishJournal(path: string, opts: FinishOptions): Promise<
   if (data.pid !== process.pid && isAlive(data.pid)) {
     return [{ label: `run ${data.runId} of ${data.lab.file}`, source: 'undo', status: 'failed', durationMs: 0, message: `that run is still going (process ${data.pid}); let it finish or stop it first` }];
   }
-  // MERGE: end the dead run's process groups here (procs.ts endProcessGroups).
+  if (data.pid !== process.pid && data.processGroups?.length) {
+    // The run died; its shell, the block it ran and that block's background jobs may not have.
+    const { found } = await endProcessGroups(data.processGroups, { graceMs: 2000 });
+    if (found > 0) opts.progress?.(`ended what was left running of run ${data.runId} (${found} process group(s))`);
+  }
   let lab: Lab | undefined;
   let labProblem: string | undefined;
   if (data.cleanupSection) {
@@ -53,15 +58,11 @@ export async function finishJournal(path: string, opts: FinishOptions): Promise<
     }
   }
   const redactor = new Redactor();
-  for (const name of data.secretNames ?? []) if (data.vars[name] !== undefined) redactor.addSecret(data.vars[name]!);
   let shell: Shell | undefined;
   const signal = opts.signal ?? new AbortController().signal;
   const session = async (): Promise<BlockSession> => {
-    if (!shell) {
-      shell = await openShell({ cwd: data.cwd, env: { ...(opts.env ?? defaultConfig().env), ...data.vars } });
-      const state = journal.shellState();
-      if (state) await shell.run(state, { timeoutMs: 30_000 });
-    }
+    // The run's variables, functions and options, as its last block left them.
+    shell ??= await openShell({ cwd: data.cwd, env: { ...(opts.env ?? defaultConfig().env), ...data.vars }, restore: journal.shellState() });
     return {
       lab: lab ?? ({ file: data.lab.file, timeout: 120_000 } as Lab),
       shell,

@@ -21,7 +21,7 @@ export interface JournalData {
   /** Names of vars whose values are secrets (captures of `secret` blocks): redacted in every report. */
   secretNames?: string[];
   /** The process groups of the run's shell (bash and its jobs), ended by `kubelab cleanup` after a crash. */
-  processGroups?: { pgid: number; pid: number; startTime?: number }[];
+  processGroups?: { pid: number; startTime?: number; bootId?: string }[];
   /** Earlier journals listed reached `{cleanup}` blocks here; they are undos of kind `cleanup-block` now. */
   cleanupBlocks?: string[];
   /** The lab's Cleanup section as the run knew it: `kubelab cleanup` runs it even if the file changed or went. */
@@ -166,15 +166,19 @@ export class Journal {
     this.save();
   }
 
+  /** A var for cleanup in a new shell. A secret's value is never written: only its name. */
   setVar(name: string, value: string, secret = false): void {
-    const known = !secret || (this.data.secretNames ?? []).includes(name);
-    if (this.data.vars[name] === value && known) return;
-    this.data.vars[name] = value;
-    if (!known) this.data.secretNames = [...(this.data.secretNames ?? []), name];
+    if (secret) {
+      if ((this.data.secretNames ?? []).includes(name) && !(name in this.data.vars)) return;
+      delete this.data.vars[name];
+      this.data.secretNames = [...new Set([...(this.data.secretNames ?? []), name])];
+    } else if (this.data.vars[name] === value) return;
+    else this.data.vars[name] = value;
     this.save();
   }
 
   setProcessGroups(groups: NonNullable<JournalData['processGroups']>): void {
+    if (JSON.stringify(groups) === JSON.stringify(this.data.processGroups)) return;
     this.data.processGroups = groups;
     this.save();
   }

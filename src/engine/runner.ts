@@ -99,7 +99,8 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   let cluster: ClusterHandle | undefined;
   const openLabShell = async (): Promise<Shell> => {
     const s = await openShell({ cwd, env: { ...config.env, ...vars } });
-    journal?.setProcessGroups(s.processGroups?.() ?? []);
+    const groups = s.processGroups?.();
+    if (groups) journal?.setProcessGroups([groups]);
     return s;
   };
   // What the lab's blocks share; cleanup gets a copy with its own signal (an interrupt stops the
@@ -141,7 +142,10 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
     // A crash must leave `kubelab cleanup` the state its cleanup blocks would have had.
     const keepState = lab.cleanup.length > 0 || lab.steps.some((st) => st.blocks.some((b) => b.attrs.cleanup));
     const saveState = async () => {
-      if (keepState && s.shell.snapshot) j.saveShellState(await s.shell.snapshot());
+      // Secret values stay off disk: the snapshot leaves them out.
+      if (keepState && s.shell.snapshot) j.saveShellState(await s.shell.snapshot({ exclude: j.data.secretNames }));
+      const groups = s.shell.processGroups?.();
+      if (groups) j.setProcessGroups([groups]);
     };
 
     let stop = false;

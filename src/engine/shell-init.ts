@@ -205,6 +205,8 @@ __kl_state() {
     builtin compgen -v >| "$__kl_dir/names" 2>/dev/null || :
     builtin mapfile -t __kl_names < "$__kl_dir/names" || :
     for __kl_n in "${'$'}{__kl_names[@]}"; do
+      # Names the engine keeps off disk (values of secret captures).
+      [[ ${'$'}{__kl_skip-} == *" $__kl_n "* ]] && continue
       case $__kl_n in
         BASH*|FUNCNAME|GROUPS|DIRSTACK|EUID|PPID|UID|SHELLOPTS|SHLVL|RANDOM|SRANDOM|SECONDS|LINENO|HISTCMD|EPOCHREALTIME|EPOCHSECONDS|PIPESTATUS|_|COMP_*|__kl_*|PWD|OLDPWD|IFS) continue ;;
       esac

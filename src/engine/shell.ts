@@ -582,10 +582,11 @@ class PersistentShell implements Shell {
     return this.proc.identity;
   }
 
-  async snapshot(): Promise<string> {
+  async snapshot(opts: { exclude?: readonly string[] } = {}): Promise<string> {
     const file = join(this.dir, `snapshot-${randomBytes(6).toString('hex')}`);
+    const skip = (opts.exclude ?? []).filter((n) => NAME_RE.test(n));
     try {
-      const r = await this.enqueue(`{ __kl_state ${bashQuote(file)}; } 2>/dev/null`, {}, true);
+      const r = await this.enqueue(`{ __kl_skip=${bashQuote(` ${skip.join(' ')} `)}; __kl_state ${bashQuote(file)}; unset __kl_skip; } 2>/dev/null`, {}, true);
       const text = readFileOr(file);
       if (!text.endsWith(`${STATE_COMPLETE}\n`)) throw new Error(`could not save the shell's state: ${r.output.trim() || `exit ${r.exitCode ?? r.signal}`}`);
       return text;

@@ -50,7 +50,7 @@ export interface Shell {
    * associative arrays; not bash's own special ones), functions, aliases, the lab's traps, `set -o`
    * and `shopt` options, umask and working directory. Give it to `openShell({ restore })`.
    */
-  snapshot?(): Promise<string>;
+  snapshot?(opts?: { exclude?: readonly string[] }): Promise<string>;
   /**
    * What identifies this shell's processes for a later process (`endProcessGroups` in
    * src/engine/procs.ts), e.g. `kubelab cleanup` after the run was killed: bash's pid (its session
@@ -60,10 +60,6 @@ export interface Shell {
    */
   processGroups?(): { pid: number; startTime?: number; bootId?: string };
   close(): Promise<void>;
-  /** A bash script that restores this shell's variables, functions, options and directory. */
-  snapshot?(): Promise<string>;
-  /** The shell's process groups (bash and its jobs), for ending them after a crash. */
-  processGroups?(): { pgid: number; pid: number; startTime?: number }[];
 }
 
 /** What a block's module gets for one attempt. Built by createExecContext (./context.ts) only. */

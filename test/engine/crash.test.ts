@@ -64,7 +64,7 @@ echo two
 \`\`\`
 
 \`\`\`sh
-echo $$ > ${started}.pid; touch ${started}; sleep 60
+echo $$ > ${started}.pid; sleep 300 & echo $! > ${started}.bg; touch ${started}; sleep 60
 \`\`\`
 
 ## Cleanup
@@ -108,13 +108,21 @@ describe('crash recovery', () => {
     child.kill('SIGKILL');
     await exited;
 
-    // The killed run's shell lives on in its own session: stop it (by its pid), as a closed terminal would.
+    // The killed run's shell, its running block and that block's background job live on.
     const shellPid = Number(readFileSync(`${started}.pid`, 'utf8'));
-    for (const p of shellProcesses(shellPid)) tryKill(p.pid, 'SIGKILL');
-    tryKill(shellPid, 'SIGKILL');
+    const bgPid = Number(readFileSync(`${started}.bg`, 'utf8'));
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect([alive(shellPid), alive(bgPid)]).toEqual([true, true]);
 
     expect(existsSync(log)).toBe(false); // nothing was undone yet
-    const journal = JSON.parse(readFileSync(join(journalDir(stateDir), readdirSync(journalDir(stateDir))[0]!), 'utf8'));
+    const journal = JSON.parse(readFileSync(join(journalDir(stateDir), readdirSync(journalDir(stateDir)).find((f) => f.endsWith('.json'))!), 'utf8'));
     expect(journal.undos.map((u: { undo: { label: string } }) => u.undo.label)).toEqual(['undo one/1', 'undo two/1', 'undo two/2']);
 
     // A new run of the same lab refuses to start...
@@ -127,5 +135,8 @@ describe('crash recovery', () => {
     expect(results.map((r) => `${r.label}: ${r.status}`)).toEqual(['undo two/2: passed', 'undo two/1: passed', 'undo one/1: passed', `echo section >> ${log}: passed`]);
     expect(readFileSync(log, 'utf8')).toBe('two/2\ntwo/1\none/1\nsection\n');
     expect(readdirSync(journalDir(stateDir))).toEqual([]);
+    // `kubelab cleanup` ended them first (they could still have been changing things).
+    expect([alive(shellPid), alive(bgPid)]).toEqual([false, false]);
+    for (const p of shellProcesses(shellPid)) tryKill(p.pid, 'SIGKILL');
   }, 180_000);
 });

@@ -121,3 +121,35 @@ describe('cleanup blocks', () => {
     expect(readFileSync(log, 'utf8')).toBe('flagged\n');
   });
 });
+
+describe('cleanup after the run is gone (`kubelab cleanup`)', () => {
+  it('runs cleanup blocks with the shell state the run had: variables, functions, working directory', async () => {
+    const work = join(dir, 'work');
+    const l = lab(
+      file,
+      [['A', [sh(`mkdir -p ${work} && cd ${work} && WORKDIR=${work} && touch a b && say() { echo "said $1"; }`)]]],
+      { cleanupBlocks: [sh('say bye && pwd && rm -rf "$WORKDIR/"* && ls -A "$WORKDIR" | wc -l', { expected: `said bye\n${work}\n0` })] },
+    );
+    const r = await runLab(l, opts({ cleanup: false }));
+    expect(r.status).toBe('passed');
+    const results = await finishJournals({ stateDir });
+    expect(results.map((c) => [c.status, c.message])).toEqual([['passed', undefined]]);
+  });
+
+  it('never writes a secret capture to disk, and cleanup cannot expand it to nothing', async () => {
+    const secret = 'Sup3rSecretTokenValue';
+    const l = lab(file, [['A', [sh(`printf '%s%s\\n' ${secret.slice(0, 5)} ${secret.slice(5)}`, { expected: '{{TOKEN}}', attrs: { secret: true } }), sh('LABVAR=kept')]]], {
+      cleanupBlocks: [sh('echo "$LABVAR" "$TOKEN"')],
+    });
+    const r = await runLab(l, opts({ cleanup: false }));
+    expect(r.status).toBe('passed');
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync(join(stateDir, 'journals')).map((f) => readFileSync(join(stateDir, 'journals', f), 'utf8'));
+    expect(files.length).toBe(2); // the journal and the state snapshot
+    for (const text of files) expect(text).not.toContain(secret);
+    expect(files.join('')).toContain('LABVAR');
+    const results = await finishJournals({ stateDir });
+    expect(results[0]!.status).toBe('failed');
+    expect(results[0]!.output).toMatch(/TOKEN: .*variable/); // (the redactor hides what follows `TOKEN:`)
+  });
+});
