@@ -43,7 +43,7 @@ describe('kubelab learn, plain mode', () => {
     expect(second.out).toContain('✓ notes-file');
     expect(second.out).toContain('== Step 3/3: Count lines');
     expect(second.out).toContain('Paste the output of');
-    expect(second.out).toMatch(/✓ Check passed[\s\S]*Cleanup:\n {2}✓ cleanup block cleanup\/1/);
+    expect(second.out).toMatch(/✓ Check passed[\s\S]*Cleanup:\n {2}✓ rm -rf/);
     expect(existsSync(env.SCRATCH)).toBe(false);
   });
 
@@ -62,7 +62,7 @@ describe('kubelab learn, plain mode', () => {
     await learn(['test/fixtures/learn/basics.md'], 'goto 2\nrun\nquit\nn\n', env);
     expect(existsSync(join(env.SCRATCH, 'notes.txt'))).toBe(true);
     const r = await learn(['test/fixtures/learn/basics.md', '--restart'], 'quit\nn\n', env);
-    expect(r.out).toMatch(/Undoing what earlier sessions of this lab changed…\nCleanup:\n {2}✓ cleanup block cleanup\/1/);
+    expect(r.out).toMatch(/Undoing what earlier sessions of this lab changed…\nCleanup:\n {2}✓ rm -rf/);
     expect(r.out).toContain('== Step 1/3: Say hello');
     expect(existsSync(env.SCRATCH)).toBe(false);
   });

@@ -80,7 +80,7 @@ describe.skipIf(!hasTmux)('kubelab learn in a terminal', () => {
     tmux.keys('y');
     await tmux.waitFor(() => tmux.dead(), 'the program to exit', 30_000);
     screen = tmux.history();
-    expect(screen).toContain('cleanup block cleanup/1');
+    expect(screen).toContain('rm -rf');
     expect(screen).toContain('Cleaned up');
     // The lab's Cleanup section removed the scratch directory.
     expect(existsSync(env.SCRATCH!)).toBe(false);

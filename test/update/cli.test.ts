@@ -129,7 +129,7 @@ describe('kubelab update writes back only what is true', { timeout: 60_000 }, ()
     const r = await update(dir, ['lab.md']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^kubelab: error: lab\.md:9:4: the lab is not valid UTF-8 \(byte 0xe9/);
-    expect(r.stderr).toMatch(/hint: save the lab as UTF-8/);
+    expect(r.stderr).toMatch(/hint: save it as UTF-8/);
     expect(readFileSync(file).equals(bytes)).toBe(true);
     expect(existsSync(mark)).toBe(false);
   });

@@ -20,6 +20,7 @@ import type { Reporter } from '../../report/types.js';
 import type { KubelabConfig } from '../../config.js';
 import { configOf, type CliCommand, type CliContext } from '../context.js';
 import { displayPath } from '../load.js';
+import { cleanupLabel } from '../../engine/cleanup-phase.js';
 
 interface CleanupFlags {
   stateDir?: string;
@@ -120,7 +121,7 @@ function pendingItems(journal: Journal, lab: Lab | undefined, labProblem: string
       const block = byId.get(id);
       const command = block?.kind === 'sh' ? { command: block.command } : {};
       const what = block ? `cleanup block ${id} (${formatPos(block.pos)})${block.kind === 'sh' ? '' : `: ${oneLine(describeBlock(block))}`}` : `cleanup block ${id} (no longer in ${journal.data.lab.file})`;
-      items.push({ what, ...command, why: why(`cleanup block ${id}`, 'not done') });
+      items.push({ what, ...command, why: why(block ? cleanupLabel(block) : `cleanup block ${id}`, 'not done') });
     }
   } else {
     items.push({ what: `the cleanup blocks of ${journal.data.lab.file}`, why: `unknown: ${labProblem ?? 'the lab cannot be read'}` });

@@ -105,8 +105,10 @@ export function planUpdates(lab: Lab, report: RunReport): UpdatePlan {
       if (r.status === 'skipped' && r.message === AFTER_FAILED_BLOCK) plan.notRun++;
       const block = byId.get(r.id);
       if (r.status === 'failed' || r.status === 'error') {
-        if (block && onlyOutputMismatch(block, r)) {
-          const e = block.expected;
+        // A secret block's diff is never kept (it could show the secret): its exit code tells.
+        const secretMismatch = block?.kind === 'sh' && block.expected !== undefined && block.attrs.secret && r.status === 'failed' && !r.timedOut && r.exitCode === (block.attrs.exit ?? 0);
+        if (block && (secretMismatch || onlyOutputMismatch(block, r))) {
+          const e = (block as ShBlock & { expected: ExpectedOutput }).expected;
           const actual = e.stream === 'stdout' ? r.stdout : e.stream === 'stderr' ? r.stderr : r.output;
           if (block.attrs.secret) {
             plan.refused.push({ block, expected: e, reason: 'the block is `secret`: its output is never written into the lab', hint: 'edit the expected output by hand' });
