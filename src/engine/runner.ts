@@ -137,6 +137,7 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
       captured: (captures, secret) => {
         for (const [name, value] of Object.entries(captures)) j.setVar(name, value, secret);
       },
+      capturesOnOutputMismatch: options.continueOnOutputMismatch === true,
       executors: options.executors,
     });
     // A crash must leave `kubelab cleanup` the state its cleanup blocks would have had.
