@@ -83,6 +83,7 @@ export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, 
     reporters,
     signal: ctx.signal,
     cluster,
+    labPath: resolve(ctx.cwd, labFile),
     cwd: dirname(resolve(ctx.cwd, labFile)),
   };
 }

@@ -79,8 +79,9 @@ export class Journal {
    * Start the journal of a run. Refuses (KubelabError `dirty-journal`) when an unfinished journal
    * of the same lab exists, unless `force` (the old journal is then kept aside, not lost).
    */
-  static create(stateDir: string, lab: Lab, init: { runId: string; cwd: string; vars: Record<string, string>; force?: boolean }): Journal {
-    const path = journalPath(stateDir, lab.file, lab.id);
+  static create(stateDir: string, lab: Lab, init: { runId: string; cwd: string; vars: Record<string, string>; force?: boolean; labPath?: string }): Journal {
+    const labPath = init.labPath ?? resolve(lab.file);
+    const path = journalPath(stateDir, labPath, lab.id);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     let existing: Journal | undefined;
     try {
@@ -114,7 +115,7 @@ export class Journal {
     const data: JournalData = {
       version: 1,
       runId: init.runId,
-      lab: { file: resolve(lab.file), id: lab.id, title: lab.title },
+      lab: { file: labPath, id: lab.id, title: lab.title },
       pid: process.pid,
       startedAt: new Date().toISOString(),
       cwd: init.cwd,
