@@ -8,7 +8,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openShell, type Shell } from '../../src/engine/shell.js';
+import { openShell } from '../../src/engine/shell.js';
+
+type Shell = Awaited<ReturnType<typeof openShell>>;
 
 const dir = mkdtempSync(join(tmpdir(), 'kubelab-node-exec-'));
 const log = join(dir, 'argv');
