@@ -1,6 +1,6 @@
 // Helpers of the e2e tests that run labs on the learner's own cluster: a kind cluster made from
-// the node image `kubelab setup` readied for one Kubernetes version (1 control plane, 1 worker, a
-// private kubeconfig), the built CLI run against it, and sshd started inside a node container.
+// the node image `kubelab setup` readied for one Kubernetes version (the labs' shape, kind-config.yaml:
+// 1 control plane, 2 workers; a private kubeconfig), the built CLI run against it, and sshd started inside a node container.
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ export interface VersionCluster {
   delete(): Promise<void>;
 }
 
-const TWO_NODES = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n  - role: worker\n';
+const LAB_SHAPE = join(ROOT, 'kind-config.yaml');
 
 async function cgroupVersion(): Promise<string> {
   return (await exec('docker', ['info', '--format', '{{.CgroupVersion}}'])).stdout.trim();
@@ -41,7 +41,8 @@ export async function createVersionCluster(name: string, tools: ClusterTools): P
   const dir = mkdtempSync(join(tmpdir(), `kubelab-${name}-`));
   const kubeconfig = join(dir, 'kubeconfig');
   const config = join(dir, 'kind.yaml');
-  writeFileSync(config, (await cgroupVersion()) === '1' ? withCgroupV1Patch(TWO_NODES) : TWO_NODES);
+  const shape = readFileSync(LAB_SHAPE, 'utf8');
+  writeFileSync(config, (await cgroupVersion()) === '1' ? withCgroupV1Patch(shape) : shape);
   const cluster: VersionCluster = {
     name,
     kubeconfig,
