@@ -22,8 +22,13 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-const env = () => ({ KUBECONFIG: cluster.kubeconfig, KUBELAB_STATE_DIR: stateDir });
-const run71 = (...flags: string[]) => runCli(['run', LAB71, '--cluster', 'existing', '--context', cluster.context, ...flags], env());
+// Each run its own state dir and lab state file: a run that fails does not stop the next one,
+// and other runs of labs/71 on this machine do not share the default /tmp file.
+let runs = 0;
+const run71 = (...flags: string[]) => {
+  const dir = join(stateDir, String(++runs));
+  return runCli(['run', LAB71, '--cluster', 'existing', '--context', cluster.context, '--var', `LAB71_STATE=${dir}.lab71.state`, ...flags], { KUBECONFIG: cluster.kubeconfig, KUBELAB_STATE_DIR: dir });
+};
 
 describe('labs/71 on an existing cluster', () => {
   it('runs with docker exec for a node that is a kind container, and sets up nothing', async () => {
