@@ -33,7 +33,7 @@ const run71 = (...flags: string[]) => {
 describe('labs/71 on an existing cluster', () => {
   it('runs with docker exec for a node that is a kind container, and sets up nothing', async () => {
     const r = await run71();
-    expect(r.stdout + r.stderr, r.stdout + r.stderr).toMatch(/using context kind-cluster-nodeexec \(2 nodes\)/);
+    expect(r.stdout + r.stderr, r.stdout + r.stderr).toMatch(/using context kind-cluster-nodeexec \(3 nodes\)/);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/^setup:/m);
     // Not a kind cluster of kubelab's: nothing was created, nothing deleted.
