@@ -77,6 +77,13 @@ describe.each(versions)('labs/71 on Kubernetes %s', (version) => {
   });
 
   it('is set up (cold build times printed)', async () => {
+    const ready = await versionTools(version);
+    if (typeof ready !== 'string') {
+      // Set up before: `kubelab setup` would only wait for the cache's lock when another
+      // version is building, and say "cached".
+      console.log(`[${release.version}] set up before: ${ready.nodeImage} (${ready.nodeImageSource})`);
+      return;
+    }
     const r = await runCli(['setup', '--kubernetes', version], {});
     console.log(`[${release.version}] kubelab setup, ${Math.round(r.ms / 1000)} s:\n${r.stdout.split('\n').filter((l) => /^setup: /.test(l)).join('\n')}`);
     expect(r.code, r.stderr).toBe(0);
