@@ -54,7 +54,8 @@ const onNode = (c: VersionCluster, script: string) => exec('docker', ['exec', no
 /** Restarts the worker's kubelet with `lines` added to its config, and says whether it came back. */
 async function withKubeletConfig(c: VersionCluster, lines: string, probe: () => Promise<unknown>): Promise<unknown> {
   const cfg = '/var/lib/kubelet/config.yaml';
-  await onNode(c, `cp ${cfg} ${cfg}.versions-bak && printf '%s\\n' ${JSON.stringify(lines)} >> ${cfg} && systemctl restart kubelet`);
+  const quoted = lines.split('\n').map((l) => `'${l}'`).join(' ');
+  await onNode(c, `cp ${cfg} ${cfg}.versions-bak && printf '%s\\n' ${quoted} >> ${cfg} && systemctl restart kubelet`);
   try {
     for (let i = 0; i < 60; i++) {
       if ((await raw(c, `/api/v1/nodes/${node(c)}/proxy/healthz`)).out === 'ok') return await probe();
