@@ -14,6 +14,7 @@ import { KubeClusterHandle } from './handle.js';
 import { toolsOf, type ToolEnv } from './env.js';
 import { defaultConfig } from '../config.js';
 import { kindConfigNodeCount, withCgroupV1Patch } from './kind-config.js';
+import { nodeExecEnv } from './existing.js';
 
 export const DEFAULT_KIND_CLUSTER = 'kubelab';
 const READY_TIMEOUT_MS = 300_000;
@@ -116,7 +117,8 @@ export const kindProvider: ClusterProvider = {
     const t0 = Date.now();
     await waitForNodesReady(client, { minCount: expectedNodes, timeoutMs: READY_TIMEOUT_MS, signal: opts.signal, progress });
     progress(`all nodes Ready (${Math.round((Date.now() - t0) / 1000)} s)`);
-    return new KubeClusterHandle('kind', name, kubeconfigPath, undefined, async (node) => new DockerNodeAccess(node.name, node.name, tools.docker), config);
+    const env = nodeExecEnv({ docker: tools.docker, ssh: tools.ssh }, {});
+    return new KubeClusterHandle('kind', name, kubeconfigPath, undefined, async (node) => new DockerNodeAccess(node.name, node.name, tools.docker), config, env);
   },
 };
 
