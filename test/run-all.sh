@@ -13,7 +13,7 @@ bash test/cluster/prepare.sh   # kubelab setup, from the dist/ just built
 
 results=$(mktemp)
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+npx vitest run --project unit --project e2e --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
 
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
