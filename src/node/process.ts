@@ -6,8 +6,10 @@
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { Options as ZxOptions } from 'zx/core';
 import { KubelabError } from '../errors.js';
+import { formatDuration } from '../format.js';
 
 export interface ProcessResult {
   /** The argv that ran. */
@@ -64,7 +66,7 @@ export class ProcessError extends KubelabError {
   /** The error for a finished process that failed (non-zero exit or timeout). */
   static fromResult(r: ProcessResult, timeoutMs?: number): ProcessError {
     if (r.timedOut) {
-      return new ProcessError('command-timed-out', r.argv, { stderr: r.stderr, why: `timed out${timeoutMs ? ` after ${formatMs(timeoutMs)}` : ''}` });
+      return new ProcessError('command-timed-out', r.argv, { stderr: r.stderr, why: `timed out${timeoutMs ? ` after ${formatDuration(timeoutMs)}` : ''}` });
     }
     return new ProcessError('command-failed', r.argv, { exitCode: r.exitCode, stderr: r.stderr });
   }
@@ -219,7 +221,7 @@ function lineSplitter(onLine: (line: string) => void): (chunk: Buffer) => void {
     const lines = pending.split(/\r?\n|\r/);
     pending = lines.pop() ?? '';
     for (const l of lines) {
-      const t = l.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trim();
+      const t = stripVTControlCharacters(l).trim();
       if (t) onLine(t);
     }
   };
@@ -227,10 +229,6 @@ function lineSplitter(onLine: (line: string) => void): (chunk: Buffer) => void {
 
 function tailLines(text: string, n: number): string {
   return text.trimEnd().split('\n').slice(-n).join('\n').trim();
-}
-
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number | undefined {

@@ -81,7 +81,7 @@ describe('runProcess', () => {
     const err = await runProcessOrThrow(['sleep', '30'], { timeoutMs: 200 }).catch((e) => e);
     expect(err).toBeInstanceOf(ProcessError);
     expect(err.code).toBe('command-timed-out');
-    expect(err.message).toBe('`sleep 30` timed out after 200 ms');
+    expect(err.message).toBe('`sleep 30` timed out after 200ms');
   });
 
   it('on abort sends SIGTERM to the program itself and settles only once it has exited', async () => {
