@@ -71,7 +71,12 @@ export function shellProcesses(shellPid: number, since?: number): ProcInfo[] {
     for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
     mine = [];
     const todo = [shellPid];
-    while (todo.length) for (const c of children.get(todo.pop()!) ?? []) (mine.push(c), todo.push(c.pid));
+    while (todo.length) {
+      for (const c of children.get(todo.pop()!) ?? []) {
+        mine.push(c);
+        todo.push(c.pid);
+      }
+    }
   }
   // 20 ms of slack: start times have a 10 ms resolution.
   return since === undefined ? mine : mine.filter((p) => p.startedAt === undefined || p.startedAt >= since - 0.02);
