@@ -44,7 +44,7 @@ export interface ProcessOptions {
    * is then out of the terminal's reach: Ctrl-C reaches it through the signal only.)
    */
   processGroup?: boolean;
-  /** The whole environment (default: this process's). */
+  /** The whole environment; without it the program inherits kubelab's own (as spawn does). */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Each line the program writes to stderr (ANSI sequences removed, blank lines skipped), as it comes. */
@@ -112,9 +112,10 @@ export function explainExitCode(code: number): string {
 export async function runProcess(argv: string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
   if (!argv.length || !argv[0]) throw new TypeError('runProcess: empty argv');
   if (opts.signal?.aborted) throw abortError(opts.signal);
-  const env = opts.env ?? process.env;
+  const env = opts.env;
   const cwd = opts.cwd ?? process.cwd();
-  const program = findProgram(argv[0], env.PATH, cwd, await loadZx());
+  // No PATH given: zx's which looks in the inherited one.
+  const program = findProgram(argv[0], env?.PATH, cwd, await loadZx());
   if (!program) {
     throw new ProcessError('command-not-found', argv, {
       exitCode: 127,
@@ -134,7 +135,8 @@ export async function runProcess(argv: string[], opts: ProcessOptions = {}): Pro
   const run = $({
     ...ZX_OPTIONS,
     cwd,
-    env,
+    // Without one, zx's default: the environment kubelab runs in.
+    ...(env ? { env } : {}),
     input,
     // A group is signalled here, not by spawn (which would reach its leader only).
     signal: group ? undefined : opts.signal,
