@@ -2,6 +2,8 @@
 // private kubeconfig, wait for every node Ready by watching, delete it at the end unless kept.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stripVTControlCharacters } from 'node:util';
 import type { Lab } from '../lab/model.js';
 import type { Undo } from '../engine/types.js';
 import type { ClusterHandle, ClusterProvider, ProviderOptions } from './types.js';
@@ -134,7 +136,7 @@ export async function deleteKindCluster(name: string, kubeconfig?: string, signa
   };
   await deleteOnce();
   for (const quietUntil = Date.now() + 3_000; Date.now() < quietUntil; ) {
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000, undefined, { signal });
     if ((await kindNodeContainers(name, tools.docker)).length) await deleteOnce();
   }
   const left = await kindNodeContainers(name, tools.docker);
@@ -179,7 +181,7 @@ export async function runKind(kind: string, args: string[], opts: { signal?: Abo
 
 /** The meaningful lines of kind's stderr: its messages and kubeadm's, not Go stack frames. */
 export function kindErrorLines(stderr: string, max = 15): string[] {
-  const lines = stderr.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trimEnd());
+  const lines = stderr.split('\n').map((l) => stripVTControlCharacters(l).trimEnd());
   const meaningful = lines.filter((l) => l.trim() && !/^\s/.test(l) && !/^[\w./-]+\.\w+\(.*\)$/.test(l) && !/^[\w.-]+(\/[\w.@-]+)+\.\w+$/.test(l) && !/^(runtime|main)\./.test(l));
   const errors = meaningful.filter((l) => /error|fail|timed out|refused|unable/i.test(l));
   return (errors.length ? errors : meaningful).slice(-max);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Shell, ShellRunResult } from './types.js';
 import { INIT_SCRIPT, STATE_COMPLETE } from './shell-init.js';
 import { bootId, processStartTime, shellProcesses, signalProcesses, tryKill, uptimeSeconds, type ShellProcessGroups } from './procs.js';
@@ -624,8 +625,9 @@ function readFileOr(path: string): string {
   }
 }
 
+/** A wait that never keeps the process alive on its own. */
 function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref?.());
+  return sleep(ms, undefined, { ref: false });
 }
 
 /** Open the run's persistent bash session. */

@@ -14,7 +14,7 @@ export interface Impersonation {
 }
 
 /** The kubeconfig a learner without one uses: $KUBECONFIG's first file, else ~/.kube/config. */
-export function defaultKubeconfig(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultKubeconfig(env: NodeJS.ProcessEnv): string {
   const first = env.KUBECONFIG?.split(delimiter).find((p) => p.trim());
   return first ?? resolve(homedir(), '.kube', 'config');
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { toolEnv } from '../../src/cluster/env.js';
+import type { RunReport } from '../../src/model/report.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/src/cli.js');
@@ -81,7 +82,7 @@ function leftovers(): string {
   return execFileSync(tools.kubectl, ['--kubeconfig', kubeconfig(), 'get', 'namespace/kauthz', 'clusterrole/kubelet-metrics-only', 'clusterrolebinding/kubelet-metrics-only', '--ignore-not-found', '-o', 'name'], { encoding: 'utf8' }).trim();
 }
 
-function report(file: string): any {
+function report(file: string): RunReport {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
