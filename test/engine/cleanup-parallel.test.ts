@@ -70,7 +70,7 @@ exit $rc
   const lab = makeLab(labFile, [], { cleanupBlocks: [sh(`echo "section" >> ${JSON.stringify(join(d, 'log'))}`)] });
   const stateDir = join(d, 'state');
   const journal = Journal.create(stateDir, lab, { runId: `r${n}`, cwd: d, vars: {} });
-  const tools = { docker, ssh: 'ssh', kind: 'kind' };
+  const tools = { docker, ssh: 'ssh', kind: 'kind', kubectl: 'kubectl' };
   /** A file "on" a node, with the backup a restore-file undo puts back. */
   const restore = (container: string, name: string): Undo => {
     const path = join(d, `${container}-${name}`);
