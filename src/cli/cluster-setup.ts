@@ -7,6 +7,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Lab } from '../lab/model.js';
 import { painter } from '../report/color.js';
+import { formatDuration } from '../format.js';
 import type { ClusterTools } from '../setup/setup.js';
 import type { KubernetesRelease } from '../setup/versions.js';
 import type { CliContext } from './context.js';
@@ -66,7 +67,7 @@ export function clusterToolsEnv(tools: ClusterTools): Record<string, string> {
  * `setup: false` a missing version is a SetupError saying what is missing and how to set it up.
  */
 export async function readyClusterTools(releases: readonly KubernetesRelease[], ctx: CliContext, opts: { setup?: boolean; why: string }): Promise<Map<string, ClusterTools>> {
-  const [{ clusterToolsReadiness }, { ensureClusterTools, formatSetupEvent, formatMs, SetupError }] = await Promise.all([import('../setup/ready.js'), import('../setup/index.js')]);
+  const [{ clusterToolsReadiness }, { ensureClusterTools, formatSetupEvent, SetupError }] = await Promise.all([import('../setup/ready.js'), import('../setup/index.js')]);
   const paint = painter(ctx.colorStderr);
   const say = (line: string) => ctx.stderr.write(line + '\n');
   const out = new Map<string, ClusterTools>();
@@ -76,7 +77,7 @@ export async function readyClusterTools(releases: readonly KubernetesRelease[], 
     const state = await clusterToolsReadiness(release, ctx.env);
     if (state.ready) {
       const t = state.tools;
-      say(paint('dim', `setup: Kubernetes ${release.version} ready (${t.nodeImage}, ${t.nodeImageSource}; kind ${t.kindVersion}; kubectl ${t.kubectl}), checked in ${formatMs(Date.now() - t0)}`));
+      say(paint('dim', `setup: Kubernetes ${release.version} ready (${t.nodeImage}, ${t.nodeImageSource}; kind ${t.kindVersion}; kubectl ${t.kubectl}), checked in ${formatDuration(Date.now() - t0, { style: 'timing' })}`));
       out.set(release.version, t);
       continue;
     }
