@@ -15,6 +15,7 @@ import { waitForNodesReady } from '../kube/nodes.js';
 import { KubeClusterHandle } from './handle.js';
 import { toolsOf, type ToolEnv } from './env.js';
 import { defaultConfig } from '../config.js';
+import { formatDuration } from '../format.js';
 import { kindConfigNodeCount, withCgroupV1Patch } from './kind-config.js';
 import { nodeExecEnv } from './existing.js';
 
@@ -112,7 +113,7 @@ export const kindProvider: ClusterProvider = {
         writeFileSync(log, r.stderr + r.stdout);
         throw kindFailed(`kind ${args.join(' ')}`, r.stderr, log);
       }
-      progress(`kind cluster ${name} created in ${Math.round((Date.now() - started) / 1000)} s`);
+      progress(`kind cluster ${name} created in ${formatDuration(Date.now() - started, { style: 'timing' })}`);
     }
 
     const client = KubeClient.load({ kubeconfigPath });
