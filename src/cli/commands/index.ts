@@ -9,6 +9,7 @@ import { lintCommand } from './lint.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
 import { updateCommand } from './update.js';
 
-export const COMMANDS: readonly CliCommand[] = [runCommand, lintCommand, listCommand, updateCommand, cleanupCommand, doctorCommand, learnCommand, gradeCommand, reportCommand];
+export const COMMANDS: readonly CliCommand[] = [runCommand, lintCommand, listCommand, updateCommand, cleanupCommand, doctorCommand, learnCommand, serveCommand, gradeCommand, reportCommand];
