@@ -8,7 +8,11 @@ import type { Block, Lab, Step } from '../lab/model.js';
 import { escapeHtml } from '../html/escape.js';
 import { mainBlocks } from '../learn/session.js';
 
-const SAFE_URL = /^(https?:|mailto:|#|\/(?!\/)|\.{0,2}\/?[\w-])/i;
+/** http(s), mailto, and relative addresses (no scheme at all); never javascript: or data:. */
+function safeUrl(href: string): boolean {
+  const h = href.trim();
+  return /^(https?|mailto):/i.test(h) || (!/^[a-z][a-z0-9+.-]*:/i.test(h) && !h.startsWith('//') && !/[\u0000-\u001f]/.test(h));
+}
 
 function renderer(): Marked {
   return new Marked({
@@ -17,7 +21,7 @@ function renderer(): Marked {
       html: (t: Tokens.HTML | Tokens.Tag) => escapeHtml(t.text),
       link(t: Tokens.Link) {
         const text = this.parser.parseInline(t.tokens);
-        if (!SAFE_URL.test(t.href)) return text;
+        if (!safeUrl(t.href)) return text;
         return `<a href="${escapeHtml(t.href)}" target="_blank" rel="noopener noreferrer"${t.title ? ` title="${escapeHtml(t.title)}"` : ''}>${text}</a>`;
       },
       image(t: Tokens.Image) {
