@@ -219,7 +219,8 @@ __kl_state() {
     builtin compgen -A function >| "$__kl_dir/names" 2>/dev/null || :
     builtin mapfile -t __kl_names < "$__kl_dir/names" || :
     for __kl_n in "${'$'}{__kl_names[@]}"; do
-      [[ $__kl_n == __kl_* || $__kl_n == trap ]] || builtin declare -f "$__kl_n"
+      # kubelab's own functions (node_exec too) are defined by every new shell: not saved.
+      [[ $__kl_n == __kl_* || $__kl_n == trap || $__kl_n == node_exec ]] || builtin declare -f "$__kl_n"
     done
     builtin alias -p
     __kl_traps
