@@ -23,7 +23,20 @@ async function terminalText(page: Page): Promise<string> {
 async function waitForTerminal(page: Page, re: RegExp, ms = 15_000): Promise<string> {
   const end = Date.now() + ms;
   for (;;) {
-    const rows = await page.$$eval('.xterm-rows > div', (ds) => ds.map((d) => d.textContent ?? '').join('\n'));
+    // Logical lines from xterm's buffer: a row the terminal wrapped joins the row before it, so
+    // a command is one line however long the prompt (its working directory) is.
+    const rows = await page.evaluate(() => {
+      const buf = (window as unknown as { kubelabTerminal?: { buffer: { active: { length: number; getLine(i: number): { isWrapped: boolean; translateToString(trim: boolean): string } | undefined } } } }).kubelabTerminal?.buffer.active;
+      if (!buf) return '';
+      let text = '';
+      for (let i = 0; i < buf.length; i++) {
+        const line = buf.getLine(i);
+        if (!line) continue;
+        const continued = buf.getLine(i + 1)?.isWrapped ?? false;
+        text += (i > 0 && !line.isWrapped ? '\n' : '') + line.translateToString(!continued);
+      }
+      return text;
+    });
     if (re.test(rows)) return rows;
     if (Date.now() > end) throw new Error(`the terminal never showed ${re}; it shows:\n${rows}`);
     await page.waitForTimeout(100);
