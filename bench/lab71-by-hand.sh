@@ -15,7 +15,8 @@ CONF=/var/lib/kubelet/config.yaml
 BAK=$CONF.kubelab.bak
 
 # Find the worker; fingerprint its kubelet config.
-k get nodes -o custom-columns=NAME:.metadata.name --no-headers | grep -q -- '-worker$' || fail "no worker node"
+nodes=$(k get nodes -o custom-columns=NAME:.metadata.name --no-headers)
+grep -q -- '-worker$' <<< "$nodes" || fail "no worker node"
 NODE=$(k get nodes -l '!node-role.kubernetes.io/control-plane' -o jsonpath='{.items[0].metadata.name}')
 SHA=$("$DOCKER" exec "$NODE" sha256sum "$CONF" | cut -d' ' -f1)
 
@@ -36,7 +37,7 @@ wait_configz() {
 # Turn it on: backup, merge, restart, wait for the new value.
 "$DOCKER" exec "$NODE" sh -c "cp -p $CONF $BAK && printf 'enableSystemLogQuery: true\n' >> $CONF && systemctl restart kubelet"
 wait_configz true
-"$DOCKER" exec "$NODE" ls /var/lib/kubelet/ | grep -q '^config\.yaml\.kubelab\.bak$' || fail "no backup"
+grep -qx 'config\.yaml\.kubelab\.bak' <<< "$("$DOCKER" exec "$NODE" ls /var/lib/kubelet/)" || fail "no backup"
 "$DOCKER" exec "$NODE" grep -q enableSystemLogQuery "$CONF"
 [ "$(configz)" = true ]
 
@@ -90,14 +91,16 @@ got=$(for sr in metrics proxy log healthz configz stats; do printf '%s %s\n' "$s
 for sr in metrics proxy log healthz configz stats; do
   printf '{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"user":"%s","groups":["system:serviceaccounts","system:serviceaccounts:kauthz","system:authenticated"],"resourceAttributes":{"verb":"get","resource":"nodes","subresource":"%s"}}}' "$SA" "$sr" |
     k create -f - -o jsonpath='{.status.allowed}{"\n"}'
-done | tr '\n' ' ' | grep -qx 'true false false false false false ' || fail "access reviews"
+done > /tmp/lab71-by-hand.$$.sar
+[ "$(tr '\n' ' ' < /tmp/lab71-by-hand.$$.sar)" = 'true false false false false false ' ] || fail "access reviews: $(cat /tmp/lab71-by-hand.$$.sar)"
+rm -f /tmp/lab71-by-hand.$$.sar
 
 # Call the kubelet as the service account.
 TOKEN=$(k -n kauthz create token metrics-reader --duration=10m)
 NODE_IP=$(k get node "$NODE" -o jsonpath='{.status.addresses[?(@.type=="InternalIP")].address}')
 codes=$(for path in metrics configz logs/; do curl -sk -o /dev/null -w '%{http_code} ' -H "Authorization: Bearer $TOKEN" "https://$NODE_IP:10250/$path"; done)
 [ "$codes" = '200 403 403 ' ] || fail "kubelet answers: $codes"
-curl -sk -H "Authorization: Bearer $TOKEN" "https://$NODE_IP:10250/configz" | grep -q '^Forbidden (user=system:serviceaccount:kauthz:metrics-reader' || fail "kubelet message"
+[[ "$(curl -sk -H "Authorization: Bearer $TOKEN" "https://$NODE_IP:10250/configz")" == "Forbidden (user=system:serviceaccount:kauthz:metrics-reader"* ]] || fail "kubelet message"
 
 # The API server's node proxy is another door.
 APISERVER=$(k config view --minify -o jsonpath='{.clusters[0].cluster.server}')
