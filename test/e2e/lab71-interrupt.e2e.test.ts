@@ -39,7 +39,8 @@ let cluster: TestCluster | undefined;
 /** The run, interrupted with SIGINT as step `n` (1-based) starts. */
 function runInterrupted(n: number): Promise<{ code: number | null; out: string; sent: boolean }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, 'run', lab, '--reuse'], {
+    // The lab's state file is private to this test (a run that failed elsewhere cannot leave it one).
+    const child = spawn(process.execPath, [cli, 'run', lab, '--reuse', '--var', `LAB71_STATE=${join(dir, 'lab71.state')}`], {
       cwd: root,
       env: { ...process.env, KUBELAB_STATE_DIR: stateDir, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
