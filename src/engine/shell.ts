@@ -553,7 +553,9 @@ class PersistentShell implements Shell {
     const left = shellProcesses(proc.pid);
     if (!left.length) return;
     signalProcesses(left, -1, 'SIGTERM');
-    await delay(100);
+    // A kept (ref'd) timer: with the dead shell's pipes closed it may be the only thing keeping
+    // the process alive, and an unref'd one let Node exit 0 in the middle of an interrupted run.
+    await new Promise((r) => setTimeout(r, 100));
     const still = shellProcesses(proc.pid);
     if (still.length) signalProcesses(still, -1, 'SIGKILL');
   }
