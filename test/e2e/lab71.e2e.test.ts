@@ -41,7 +41,9 @@ interface CliRun {
 function runCli(args: string[], opts: { onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<CliRun> {
   const t0 = Date.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, ...args], {
+    // The lab's state file is this test's own (another run's stale /tmp file must not matter).
+    const vars = args[0] === 'run' ? ['--var', `LAB71_STATE=${join(stateDir, 'lab71.state')}`] : [];
+    const child = spawn(process.execPath, [cli, ...args, ...vars], {
       cwd: root,
       env: { ...process.env, KUBELAB_STATE_DIR: stateDir, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
