@@ -127,8 +127,8 @@ describe.skipIf(!hasChromium)('kubelab serve in headless Chromium', () => {
     await page.waitForSelector('section.check.passed');
     expect(await page.textContent('section.check')).toContain('kubelab-42');
     expect(await page.getAttribute('.pill >> nth=0', 'class')).toContain('done');
-    // The accessibility tree carries the terminal's text too.
-    expect(await terminalText(page)).toContain('got kubelab-42');
+    // The accessibility tree carries the terminal's text too (xterm fills it a moment later).
+    await expect.poll(() => terminalText(page), { timeout: 10_000 }).toContain('got kubelab-42');
     await page.locator('section.check').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'serve-lab.png') });
 
