@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -615,7 +616,8 @@ class PersistentShell implements Shell {
       }
     }
     if (proc) await this.reap(proc);
-    rmSync(this.dir, { recursive: true, force: true });
+    // Off the main thread: a grading closes many shells at once.
+    await rm(this.dir, { recursive: true, force: true });
   }
 }
 
