@@ -34,20 +34,40 @@ async function execute(block: KubeletConfigBlock, ctx: ExecContext): Promise<Exe
   const [{ createTwoFilesPatch }, { mergeYamlText }] = await Promise.all([import('diff'), import('../kube/config-merge.js')]);
   const command = `kubelet-config on ${node.name}: ${Object.keys(block.patch).join(', ')}`;
   const lines: string[] = [];
+  let merged: string;
   const say = (l: string) => {
     lines.push(l);
     ctx.onOutput?.('stdout', `${l}\n`);
   };
 
-  const original = (await node.readFile(KUBELET_CONFIG_PATH)).toString('utf8');
-  let merged: string;
-  try {
-    merged = mergeYamlText(original, block.patch);
-  } catch (e) {
-    return outcome(started, { status: 'failed', command, output: '', message: `${node.name}:${KUBELET_CONFIG_PATH}: ${(e as Error).message}` });
-  }
+  let waitingFor = `the kubelet config on ${node.name} to be read and backed up`;
+  // The block's own time is up: say what was still missing, not that the kubelet failed.
+  const timedOut = (config: 'unchanged' | 'changed') => {
+    const message = `the block's timeout (${formatDuration(ctx.timeoutMs)}) ran out while waiting for ${waitingFor}; ${config === 'changed' ? `the new config stays on ${node.name} until cleanup puts the previous one back` : 'the config was not changed'}`;
+    return outcome(started, {
+      status: 'failed',
+      timedOut: true,
+      command,
+      output: `${lines.join('\n')}\n${message}\n`,
+      message,
+      hint: `raise the block's timeout at ${block.pos.file}:${block.pos.line} (\`timeout=60s\`): a kubelet restart and its check take a few seconds, more on a busy machine`,
+    });
+  };
 
-  const owned = await ownBackup(node, ctx, say);
+  let original: string;
+  let owned: Awaited<ReturnType<typeof ownBackup>>;
+  try {
+    original = (await node.readFile(KUBELET_CONFIG_PATH)).toString('utf8');
+    try {
+      merged = mergeYamlText(original, block.patch);
+    } catch (e) {
+      return outcome(started, { status: 'failed', command, output: '', message: `${node.name}:${KUBELET_CONFIG_PATH}: ${(e as Error).message}` });
+    }
+    owned = await ownBackup(node, ctx, say);
+  } catch (e) {
+    if (ctx.signal.aborted && isTimeout(ctx.signal.reason)) return timedOut('unchanged');
+    throw e;
+  }
   if ('refused' in owned) {
     return outcome(started, { status: 'failed', command, output: `${owned.refused}\n`, message: owned.refused, hint: owned.hint });
   }
@@ -57,7 +77,7 @@ async function execute(block: KubeletConfigBlock, ctx: ExecContext): Promise<Exe
   say(`${node.name}: ${KUBELET_CONFIG_PATH} (backup ${backupPath})`);
   for (const l of diff.split('\n').filter((l) => /^[+-][^+-]/.test(l))) say(l);
 
-  let waitingFor = 'the new config to be written';
+  waitingFor = 'the new config to be written';
   try {
     await node.writeFileAtomic(KUBELET_CONFIG_PATH, merged);
     ctx.progress(`restarting the kubelet on ${node.name}`);
@@ -74,20 +94,10 @@ async function execute(block: KubeletConfigBlock, ctx: ExecContext): Promise<Exe
     if (restart.how) say(restart.how);
     return outcome(started, { status: 'passed', command, output: lines.join('\n') + '\n' });
   } catch (e) {
-    const timedOut = ctx.signal.aborted ? isTimeout(ctx.signal.reason) : (e as { code?: string }).code === 'service-not-ready';
-    if (ctx.signal.aborted && !timedOut) throw e;
-    if (timedOut) {
-      // The block's own time is up: say what was still missing, not that the kubelet failed.
-      const message = `the block's timeout (${formatDuration(ctx.timeoutMs)}) ran out while waiting for ${waitingFor}; the new config stays on ${node.name} until cleanup puts the previous one back`;
-      return outcome(started, {
-        status: 'failed',
-        timedOut: true,
-        command,
-        output: `${lines.join('\n')}\n${message}\n`,
-        message,
-        hint: `raise the block's timeout at ${block.pos.file}:${block.pos.line} (\`timeout=60s\`): a kubelet restart and its check take a few seconds, more on a busy machine`,
-      });
-    }
+    // Only the block's deadline ends a restart wait (its timeout is the block's remaining time).
+    const outOfTime = ctx.signal.aborted ? isTimeout(ctx.signal.reason) : (e as { code?: string }).code === 'service-not-ready';
+    if (ctx.signal.aborted && !outOfTime) throw e;
+    if (outOfTime) return timedOut('changed');
     const journal = await node.journal(KUBELET_UNIT, JOURNAL_LINES).catch((je) => `(journal unavailable: ${(je as Error).message})`);
     const rollback = await rollBack(node, client, original, backupPath, undoId, ctx);
     const refused = e instanceof KubeletRefused ? e.line : undefined;
@@ -139,7 +149,9 @@ async function ownBackup(node: NodeAccess, ctx: ExecContext, say: (l: string) =>
       };
     }
     const aside = await node.moveAside(backup.backupPath);
-    say(`${node.name}: ${backup.backupPath} was already there and no run in this state dir made it: kept it aside as ${aside}, not restored`);
+    const note = `${node.name}: ${backup.backupPath} was already there and no run in this state dir made it: kept it aside as ${aside}, not restored`;
+    say(note);
+    ctx.progress(note);
     backup = await node.backup(KUBELET_CONFIG_PATH);
     if (!backup.created) throw new Error(`${backup.backupPath} on ${node.name} came back while it was moved aside: is another run editing this node?`);
   }
@@ -251,7 +263,11 @@ export const restoreFileUndo: UndoHandler<Extract<Undo, { kind: 'restore-file' }
   const { nodeFromRef } = await import('../node/from-ref.js');
   const node = nodeFromRef(undo.node, undefined, opts.tools);
   const done = await node.restoreBackup(undo.path, undo.backupPath, { sha256: undo.sha256 });
-  let out = done === 'restored' ? `restored ${undo.path} on ${node.describe()}` : `${undo.path} on ${node.describe()} already holds the backed-up bytes (the backup was moved back before)`;
+  let out = `restored ${undo.path} on ${node.describe()}`;
+  if (done === 'already-restored') {
+    out = `${undo.path} on ${node.describe()} already holds the backed-up bytes (the backup was moved back before)`;
+    opts.progress?.(out);
+  }
   if (undo.restartService) {
     opts.progress?.(`restarting ${undo.restartService} on ${node.describe()}`);
     await node.restartService(undo.restartService, { timeoutMs: RESTORE_TIMEOUT_MS, signal: opts.signal });
