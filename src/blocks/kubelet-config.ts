@@ -63,7 +63,7 @@ async function execute(block: KubeletConfigBlock, ctx: ExecContext): Promise<Exe
     } catch (e) {
       return outcome(started, { status: 'failed', command, output: '', message: `${node.name}:${KUBELET_CONFIG_PATH}: ${(e as Error).message}` });
     }
-    owned = await ownBackup(node, ctx, say);
+    owned = await ownBackup(node, ctx, say, cluster);
   } catch (e) {
     if (ctx.signal.aborted && isTimeout(ctx.signal.reason)) return timedOut('unchanged');
     throw e;
@@ -137,7 +137,7 @@ const restoreOf = (node: NodeAccess, backupPath?: string) => {
  * journaled, a hand copy, another tool): it is moved aside, never restored, and the config as it
  * is now backed up. One that another unfinished run still restores is refused.
  */
-async function ownBackup(node: NodeAccess, ctx: ExecContext, say: (l: string) => void): Promise<{ backupPath: string; undoId?: string } | { refused: string; hint: string }> {
+async function ownBackup(node: NodeAccess, ctx: ExecContext, say: (l: string) => void, cluster: { kubeconfigPath: string; context?: string }): Promise<{ backupPath: string; undoId?: string } | { refused: string; hint: string }> {
   let backup = await node.backup(KUBELET_CONFIG_PATH);
   if (!backup.created) {
     if (ctx.isUndoPending(restoreOf(node, backup.backupPath))) return { backupPath: backup.backupPath };
@@ -165,6 +165,7 @@ async function ownBackup(node: NodeAccess, ctx: ExecContext, say: (l: string) =>
     backupPath: backup.backupPath,
     sha256: backup.sha256,
     restartService: KUBELET_UNIT,
+    healthz: { kubeconfig: cluster.kubeconfigPath, ...(cluster.context ? { context: cluster.context } : {}), nodeName: node.name },
   });
   return { backupPath: backup.backupPath, undoId };
 }
@@ -270,11 +271,22 @@ export const restoreFileUndo: UndoHandler<Extract<Undo, { kind: 'restore-file' }
   }
   if (undo.restartService) {
     opts.progress?.(`restarting ${undo.restartService} on ${node.describe()}`);
-    await node.restartService(undo.restartService, { timeoutMs: RESTORE_TIMEOUT_MS, signal: opts.signal });
+    await node.restartService(undo.restartService, { timeoutMs: RESTORE_TIMEOUT_MS, signal: opts.signal, ready: await undoProbe(undo) });
     out += `; ${undo.restartService} restarted and active`;
   }
   return out;
 };
+
+/** The kubelet's /healthz when the undo knows the cluster (and its kubeconfig still loads), else none. */
+async function undoProbe(undo: Extract<Undo, { kind: 'restore-file' }>): Promise<ReadyProbe | undefined> {
+  if (!undo.healthz) return undefined;
+  try {
+    const { KubeClient } = await import('../kube/client.js');
+    return healthzProbe(KubeClient.load({ kubeconfigPath: undo.healthz.kubeconfig, context: undo.healthz.context }), undo.healthz.nodeName);
+  } catch {
+    return undefined;
+  }
+}
 
 export const kubeletConfigBlock: BlockModule<KubeletConfigBlock> = {
   kind: 'kubelet-config',
