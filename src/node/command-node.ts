@@ -225,7 +225,7 @@ export abstract class CommandNodeAccess implements NodeAccess {
     let aliveSince: { pid: number; at: number } | undefined;
     let status: ServiceStatus | undefined;
     for (;;) {
-      opts.signal?.throwIfAborted();
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
       status = await this.serviceStatus(unit, { signal: opts.signal });
       first ??= status.restarts;
       // A unit systemd keeps restarting will not come up by waiting longer.
@@ -270,6 +270,10 @@ export abstract class CommandNodeAccess implements NodeAccess {
     const r = await this.must(`journalctl -u ${unit}`, ['journalctl', ...match, '-n', String(lines), '--no-pager'], { signal: opts.signal });
     return r.stdout.toString('utf8');
   }
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(`aborted (${String(signal.reason)})`);
 }
 
 function formatSeconds(ms: number): string {
