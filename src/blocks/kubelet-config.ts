@@ -224,13 +224,22 @@ function kubeletProbe(client: KubeClient, node: NodeAccess, patch: Record<string
   };
 }
 
-/** The kubelet answers /healthz through the API server (it came back, whatever its config). */
+/**
+ * The kubelet answers /healthz through the API server (it came back, whatever its config). When
+ * the API server itself does not answer (no HTTP status at all), the kubelet's process staying up
+ * for a second has to do, as it does for a restart without a probe.
+ */
 function healthzProbe(client: KubeClient, nodeName: string): ReadyProbe {
-  return async (_status, signal) => {
+  let seen: { pid: number; at: number } | undefined;
+  return async (status, signal) => {
+    if (seen?.pid !== status.mainPid) seen = { pid: status.mainPid, at: Date.now() };
     try {
       await client.getRaw(proxy(nodeName, 'healthz'), { signal, timeoutMs: 5_000 });
       return { ready: true };
     } catch (e) {
+      if ((e as { status?: number }).status === undefined && Date.now() - seen.at >= 1_000) {
+        return { ready: true, how: `the API server does not answer (${(e as Error).message}): the kubelet stayed up 1 s` };
+      }
       return { ready: false, waitingFor: `the kubelet on ${nodeName} to answer /healthz (${(e as Error).message})` };
     }
   };
