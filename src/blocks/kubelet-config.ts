@@ -137,7 +137,7 @@ const restoreOf = (node: NodeAccess, backupPath?: string) => {
  * journaled, a hand copy, another tool): it is moved aside, never restored, and the config as it
  * is now backed up. One that another unfinished run still restores is refused.
  */
-async function ownBackup(node: NodeAccess, ctx: ExecContext, say: (l: string) => void, cluster: { kubeconfigPath: string; context?: string }): Promise<{ backupPath: string; undoId?: string } | { refused: string; hint: string }> {
+export async function ownBackup(node: NodeAccess, ctx: ExecContext, say: (l: string) => void, cluster: { kubeconfigPath: string; context?: string }): Promise<{ backupPath: string; undoId?: string } | { refused: string; hint: string }> {
   let backup = await node.backup(KUBELET_CONFIG_PATH);
   if (!backup.created) {
     if (ctx.isUndoPending(restoreOf(node, backup.backupPath))) return { backupPath: backup.backupPath };
