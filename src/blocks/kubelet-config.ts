@@ -247,17 +247,17 @@ function healthzProbe(client: KubeClient, nodeName: string): ReadyProbe {
 
 /**
  * Puts the config back as it was before this block and restarts the kubelet. When this block
- * made the backup, the backup itself is moved back and its undo dropped (nothing left to do).
+ * made the backup, the backup itself is moved back and, once the kubelet runs on it, its undo is
+ * dropped (nothing left to do).
  */
 async function rollBack(node: NodeAccess, client: KubeClient, original: string, backupPath: string, undoId: string | undefined, ctx: ExecContext): Promise<string> {
   try {
-    if (undoId) {
-      await node.restoreBackup(KUBELET_CONFIG_PATH, backupPath);
-      await ctx.dropUndo(undoId);
-    } else {
-      await node.writeFileAtomic(KUBELET_CONFIG_PATH, original);
-    }
+    if (undoId) await node.restoreBackup(KUBELET_CONFIG_PATH, backupPath);
+    else await node.writeFileAtomic(KUBELET_CONFIG_PATH, original);
     await node.restartService(KUBELET_UNIT, { timeoutMs: RESTORE_TIMEOUT_MS, ready: healthzProbe(client, node.name) });
+    // Dropped only once the kubelet runs the old config again: a crash before this leaves the undo,
+    // which finds the backup already moved back and restarts the kubelet.
+    if (undoId) await ctx.dropUndo(undoId);
     return `the previous config was restored and the kubelet restarted`;
   } catch (e) {
     return `ROLLING BACK FAILED too (${(e as Error).message}): cleanup will try again`;
