@@ -17,12 +17,27 @@ const JOURNAL_LINES = 20;
 const RESTORE_TIMEOUT_MS = 120_000;
 /** The kubelet's own line for a field it does not know (it then decodes leniently and runs on). */
 const STRICT_DECODING = /strict decoding error|unknown field/i;
+/** The kubelet's last line before it exits at start (e.g. a value out of range). */
+const COMMAND_FAILED = /"command failed" err=/;
 
 /** The kubelet's journal shows it refused part of its config: `line` is the kubelet's own words. */
 class KubeletRefused extends Error {
-  constructor(readonly line: string) {
+  constructor(
+    readonly line: string,
+    /** It exited (the config as a whole refused), rather than running on without the field. */
+    readonly exited = false,
+  ) {
     super(line);
   }
+}
+
+/** A restarted kubelet that died: its journal's `command failed` line ends the wait at once. */
+function kubeletCrash(node: NodeAccess) {
+  return async (invocationIds: string[], signal?: AbortSignal) => {
+    const text = await node.journal(KUBELET_UNIT, 200, { invocationId: invocationIds, signal }).catch(() => '');
+    const line = text.split('\n').find((l) => COMMAND_FAILED.test(l));
+    if (line) throw new KubeletRefused(line, true);
+  };
 }
 
 async function execute(block: KubeletConfigBlock, ctx: ExecContext): Promise<ExecOutcome> {
@@ -85,6 +100,7 @@ async function execute(block: KubeletConfigBlock, ctx: ExecContext): Promise<Exe
       timeoutMs: Math.max(deadline - Date.now(), 1),
       signal: ctx.signal,
       ready: kubeletProbe(client, node, block.patch),
+      onCrash: kubeletCrash(node),
       onWaiting: (what) => {
         waitingFor = what;
         ctx.progress(`waiting for ${what}`);
@@ -101,14 +117,18 @@ async function execute(block: KubeletConfigBlock, ctx: ExecContext): Promise<Exe
     const journal = await node.journal(KUBELET_UNIT, JOURNAL_LINES).catch((je) => `(journal unavailable: ${(je as Error).message})`);
     const rollback = await rollBack(node, client, original, backupPath, undoId, ctx);
     const refused = e instanceof KubeletRefused ? e.line : undefined;
-    const why = refused ? `the kubelet refused a field of the new config: ${kubeletError(refused)}` : `kubelet on ${node.name} did not come back with the new config: ${(e as Error).message}`;
+    const why = !refused
+      ? `kubelet on ${node.name} did not come back with the new config: ${(e as Error).message}`
+      : (e as KubeletRefused).exited
+        ? `kubelet on ${node.name} did not come back with the new config: it exited at start: ${kubeletError(refused)}`
+        : `the kubelet refused a field of the new config: ${kubeletError(refused)}`;
     const message = `${why}; ${rollback}`;
     return outcome(started, {
       status: 'failed',
       command,
       output: `${refused ? `${refused.trim()}\n` : ''}${lines.join('\n')}\n${message}\nlast ${JOURNAL_LINES} lines of the kubelet's journal:\n${journal}`,
       message,
-      hint: refused
+      hint: refused && !(e as KubeletRefused).exited
         ? `an unknown or misspelt field: fix the kubelet-config block at ${block.pos.file}:${block.pos.line}`
         : `the lines above are from \`journalctl -u kubelet\` on ${node.name}; fix the kubelet-config block at ${block.pos.file}:${block.pos.line}`,
     });

@@ -222,12 +222,17 @@ export abstract class CommandNodeAccess implements NodeAccess {
     opts.onWaiting?.(waitingFor);
     await this.must(`systemctl restart ${unit}`, ['systemctl', 'restart', unit], { timeoutMs, signal: opts.signal });
     let first: number | undefined;
+    let last: number | undefined;
+    const invocations = new Set<string>();
     let aliveSince: { pid: number; at: number } | undefined;
     let status: ServiceStatus | undefined;
     for (;;) {
       if (opts.signal?.aborted) throw abortReason(opts.signal);
       status = await this.serviceStatus(unit, { signal: opts.signal });
       first ??= status.restarts;
+      if (status.invocationId) invocations.add(status.invocationId);
+      if (last !== undefined && status.restarts > last) await opts.onCrash?.([...invocations], opts.signal);
+      last = status.restarts;
       // A unit systemd keeps restarting will not come up by waiting longer.
       if (status.restarts - first >= CRASH_LOOP_RESTARTS) {
         throw new NodeError('service-crash-loop', `${unit} on ${this.describe()} keeps crashing: systemd restarted it ${status.restarts - first} times since kubelab restarted it`, {
@@ -264,9 +269,11 @@ export abstract class CommandNodeAccess implements NodeAccess {
     throw new ServiceWaitError(`${unit} on ${this.describe()}: ${formatSeconds(timeoutMs)} ran out while waiting for ${waitingFor} (unit ${state})`, waitingFor, `look at its journal: journalctl -u ${unit} -n 50`);
   }
 
-  /** The last `lines` lines of a unit's journal; with `invocationId`, of that run of the unit only. */
-  async journal(unit: string, lines: number, opts: { invocationId?: string; signal?: AbortSignal } = {}): Promise<string> {
-    const match = opts.invocationId ? [`_SYSTEMD_INVOCATION_ID=${opts.invocationId}`] : ['-u', unit];
+  /** The last `lines` lines of a unit's journal; with `invocationId`, of those runs of the unit only. */
+  async journal(unit: string, lines: number, opts: { invocationId?: string | string[]; signal?: AbortSignal } = {}): Promise<string> {
+    // The same field given twice matches either value.
+    const ids = [opts.invocationId ?? []].flat().filter(Boolean);
+    const match = ids.length ? ids.map((id) => `_SYSTEMD_INVOCATION_ID=${id}`) : ['-u', unit];
     const r = await this.must(`journalctl -u ${unit}`, ['journalctl', ...match, '-n', String(lines), '--no-pager'], { signal: opts.signal });
     return r.stdout.toString('utf8');
   }

@@ -40,7 +40,7 @@ export interface NodeAccess {
   /** `systemctl restart UNIT`, then wait until its new process is ready (see RestartOptions) or the timeout ends. */
   restartService(unit: string, opts?: RestartOptions): Promise<RestartOutcome>;
   /** The last `lines` lines of a unit's journal (of one run of it, given its invocation id). */
-  journal(unit: string, lines: number, opts?: { invocationId?: string; signal?: AbortSignal }): Promise<string>;
+  journal(unit: string, lines: number, opts?: { invocationId?: string | string[]; signal?: AbortSignal }): Promise<string>;
 }
 
 /** What a restore did: moved the backup back, or found it already back (see restoreBackup). */
@@ -70,6 +70,12 @@ export interface RestartOptions {
   ready?: ReadyProbe;
   /** Told each time what the wait is waiting for changes. */
   onWaiting?: (what: string) => void;
+  /**
+   * Told each time systemd restarted the unit by itself (its process died), with the invocation
+   * ids seen since the restart (the one that died among them): throw to stop waiting at once,
+   * e.g. when the dead run's journal says why it will never come up.
+   */
+  onCrash?: (invocationIds: string[], signal?: AbortSignal) => Promise<void>;
 }
 
 export interface RestartOutcome {

@@ -159,6 +159,17 @@ describe('kubelet-config on a real cluster', () => {
     expect(sha(config())).toBe(sha(before));
   });
 
+  it('a value the kubelet refuses at start ends the block at its first exit, with the kubelet\'s reason, and rolls back', async () => {
+    const json = join(states, 'broken.json');
+    const r = await run(fixture('broken-kubelet'), stateDir(), '--json', json);
+    expect(r.code).toBe(1);
+    const block = report(json).steps[0].blocks[0];
+    expect(block.message).toMatch(/^kubelet on \S+ did not come back with the new config: it exited at start: failed to validate kubelet configuration.*imageGCHighThresholdPercent.*; the previous config was restored and the kubelet restarted$/);
+    expect(block.output.split('\n')[0]).toMatch(/"command failed" err=/);
+    expect(sha(config())).toBe(sha(before));
+    expect(onNode('systemctl', 'is-active', 'kubelet').trim()).toBe('active');
+  });
+
   it('a timeout too short for a healthy kubelet says the block\'s timeout ran out, and while waiting for what', async () => {
     const dir = stateDir();
     const json = join(states, 'short.json');

@@ -60,6 +60,25 @@ describe('restartService', () => {
     await expect(node.restartService('kubelet', { timeoutMs: 20_000, ready: async () => ({ ready: true }) })).rejects.toThrow(/keeps crashing: systemd restarted it [3-9] times/);
   });
 
+  it('tells onCrash which runs died as soon as systemd restarts the unit, and stops when it throws', async () => {
+    mode('crash');
+    const told: string[][] = [];
+    const err = await node
+      .restartService('kubelet', {
+        timeoutMs: 20_000,
+        ready: async () => ({ ready: false, waitingFor: 'configz' }),
+        onCrash: async (ids) => {
+          told.push(ids);
+          throw new Error('it exited at start: invalid configuration');
+        },
+      })
+      .catch((e) => e);
+    expect(err.message).toBe('it exited at start: invalid configuration');
+    expect(told).toHaveLength(1);
+    expect(told[0]!.length).toBeGreaterThanOrEqual(2);
+    expect(told[0]!.every((id) => /^inv\d+$/.test(id))).toBe(true);
+  });
+
   it('says what it was still waiting for when its time runs out', async () => {
     mode('healthy');
     const err = await node.restartService('kubelet', { timeoutMs: 1_500, ready: async () => ({ ready: false, waitingFor: '/configz to show x: want 1, got 2' }) }).catch((e) => e);
