@@ -191,15 +191,14 @@ export abstract class CommandNodeAccess implements NodeAccess {
   }
 
   async serviceStatus(unit: string, opts: { signal?: AbortSignal } = {}): Promise<ServiceStatus> {
-    const r = await this.must(`systemctl show ${unit}`, ['systemctl', 'show', '--property=ActiveState,SubState,NRestarts,MainPID,InvocationID', unit], { timeoutMs: 15_000, signal: opts.signal });
-    const p = parseSystemctlShow(r.stdout.toString('utf8'));
-    return {
-      activeState: p.ActiveState ?? '?',
-      subState: p.SubState ?? '?',
-      mainPid: Number(p.MainPID) || 0,
-      restarts: Number(p.NRestarts) || 0,
-      invocationId: p.InvocationID ?? '',
-    };
+    const r = await this.must(`systemctl show ${unit}`, ['systemctl', 'show', `--property=${SHOW_PROPERTIES}`, unit], { timeoutMs: 15_000, signal: opts.signal });
+    return toServiceStatus(r.stdout.toString('utf8'));
+  }
+
+  /** `systemctl restart UNIT` and its status right after, in one round trip to the node. */
+  private async restartAndShow(unit: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ServiceStatus> {
+    const r = await this.must(`systemctl restart ${unit}`, ['sh', '-c', 'systemctl restart -- "$1" && exec systemctl show --property="$2" -- "$1"', 'sh', unit, SHOW_PROPERTIES], opts);
+    return toServiceStatus(r.stdout.toString('utf8'));
   }
 
   /**
@@ -220,7 +219,7 @@ export abstract class CommandNodeAccess implements NodeAccess {
       waitingFor = what;
     };
     opts.onWaiting?.(waitingFor);
-    await this.must(`systemctl restart ${unit}`, ['systemctl', 'restart', unit], { timeoutMs, signal: opts.signal });
+    let next: ServiceStatus | undefined = await this.restartAndShow(unit, { timeoutMs, signal: opts.signal });
     let first: number | undefined;
     let last: number | undefined;
     const invocations = new Set<string>();
@@ -228,7 +227,8 @@ export abstract class CommandNodeAccess implements NodeAccess {
     let status: ServiceStatus | undefined;
     for (;;) {
       if (opts.signal?.aborted) throw abortReason(opts.signal);
-      status = await this.serviceStatus(unit, { signal: opts.signal });
+      status = next ?? (await this.serviceStatus(unit, { signal: opts.signal }));
+      next = undefined;
       first ??= status.restarts;
       if (status.invocationId) invocations.add(status.invocationId);
       if (last !== undefined && status.restarts > last) await opts.onCrash?.([...invocations], opts.signal);
@@ -285,6 +285,19 @@ function abortReason(signal: AbortSignal): Error {
 
 function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+const SHOW_PROPERTIES = 'ActiveState,SubState,NRestarts,MainPID,InvocationID';
+
+function toServiceStatus(text: string): ServiceStatus {
+  const p = parseSystemctlShow(text);
+  return {
+    activeState: p.ActiveState ?? '?',
+    subState: p.SubState ?? '?',
+    mainPid: Number(p.MainPID) || 0,
+    restarts: Number(p.NRestarts) || 0,
+    invocationId: p.InvocationID ?? '',
+  };
 }
 
 /** `systemctl show` prints KEY=VALUE lines. */
