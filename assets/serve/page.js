@@ -48,8 +48,8 @@
     app.replaceChildren(
       h('header', { class: 'top' }, h('h1', {}, c.title), h('p', {}, `${c.labs.length} labs, in order. Your progress is saved on this machine.`)),
       h('ol', { class: 'course' }, rows),
-      clusters,
-      note ? h('p', { class: `message ${note.ok ? 'ok' : 'bad'}`, role: 'status' }, note.text) : null);
+      ...clusters,
+      ...(note ? [h('p', { class: `message ${note.ok ? 'ok' : 'bad'}`, role: 'status' }, note.text)] : []));
   }
 
   async function deleteCluster(name) {

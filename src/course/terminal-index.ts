@@ -86,8 +86,8 @@ export interface IndexIo {
 /** Show the index and read the learner's choice (end of input or an interrupt is `quit`). */
 export async function askCourseIndex(view: CourseIndexView, io: IndexIo): Promise<CourseChoice> {
   const lines = formatCourseIndex(view, io.style, io.width, io.interactive);
-  if (io.interactive) io.output.write('\x1b[H\x1b[2J' + lines.join('\r\n').replace(/\r?\n/g, '\r\n') + '\r\n');
-  else io.output.write(lines.join('\n') + '\n');
+  if (io.interactive) io.output.write(lines.join('\r\n').replace(/\r?\n/g, '\r\n') + '\r\n');
+  else io.output.write('\n' + lines.join('\n') + '\n');
   for (;;) {
     if (!io.interactive) io.output.write('course> ');
     const got = io.interactive ? await readKey(io) : await readLine(io);

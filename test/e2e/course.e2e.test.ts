@@ -20,7 +20,8 @@ import { hasChromium, launchChromium } from '../html/browser.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/src/cli.js');
-const NAME = `course-e2e-${randomBytes(3).toString('hex')}`;
+// KUBELAB_E2E_PREFIX tells apart the clusters of several checkouts on one machine.
+const NAME = `${process.env.KUBELAB_E2E_PREFIX ?? 'course-e2e'}-${randomBytes(3).toString('hex')}`;
 const tools = toolEnv(process.env);
 const imageReady =
   !!tools.nodeImage &&
