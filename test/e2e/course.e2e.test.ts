@@ -232,7 +232,7 @@ describe.skipIf(!imageReady || !hasChromium || !existsSync(cli))('the course lab
     await page.goto(`${base}/`);
     await page.waitForSelector('.lab-card');
     expect(await page.$$eval('.lab-card', (es) => es.map((e) => e.classList.contains('complete')))).toEqual([true, false, true]);
-    if (shots) await page.screenshot({ path: join(shots, 'serve-course.png'), fullPage: true });
+    if (shots) await page.screenshot({ path: join(shots, 'serve-course-cluster.png'), fullPage: true });
 
     // Lab 70, the last one on the cluster: its cleanup finishes the course, which deletes the cluster.
     const message70 = await takeLab(page, base, 1, async (title) => {
