@@ -200,12 +200,15 @@ describe.skipIf(!imageReady || !hasChromium || !existsSync(cli))('the course lab
     // Lab 69. Its first step only reads; once it ran, the cluster is up: the state to keep.
     let before = '';
     let created = '';
-    await takeLab(page, base, 0, async (title) => {
+    const message69 = await takeLab(page, base, 0, async (title) => {
       if (before) return;
       expect(title).toContain('Find the worker');
       before = clusterState();
       created = controlPlaneId();
     });
+    expect(message69.split('\n').filter((l) => !l.startsWith('✓')), message69).toEqual([]);
+    expect(message69).toContain('✓ left=$(kubectl get pod logdemo');
+    expect(message69).not.toContain('delete kind cluster');
     expect(kindClusters()).toContain(NAME);
     expect(clusterState(), 'lab 69 left the cluster as it found it').toBe(before);
     // The course's journal holds the cluster's deletion; no lab's journal is left.
@@ -222,9 +225,16 @@ describe.skipIf(!imageReady || !hasChromium || !existsSync(cli))('the course lab
     const message71 = await takeLab(page, base, 2, async (title) => {
       if (shot || !/What the service account may do/.test(title)) return;
       shot = true;
+      // The step's check: its verify block is an access-review, one SubjectAccessReview per row.
+      const check = page.locator('section.check');
+      expect(await check.textContent()).toContain('✓ Check passed');
+      await check.scrollIntoViewIfNeeded();
       if (shots) await page.screenshot({ path: join(shots, 'serve-lab71.png') });
     });
-    expect(message71).toContain('cluster as found');
+    // Every cleanup item passed: the kubelet config restored, the RBAC deleted, the lab's own check.
+    expect(message71.split('\n').filter((l) => !l.startsWith('✓')), message71).toEqual([]);
+    expect(message71).toContain('✓ restore /var/lib/kubelet/config.yaml');
+    expect(message71).toContain('✓ if [ -f "$LAB71_STATE" ]');
     expect(controlPlaneId()).toBe(created);
     expect(clusterState(), 'lab 71 left the cluster as it found it (kubelet configs byte for byte, no RBAC)').toBe(before);
     expect(kubectl(['get', 'namespace/kauthz', 'clusterrole/kubelet-metrics-only', 'clusterrolebinding/kubelet-metrics-only', '--ignore-not-found', '-o', 'name'])).toBe('');
@@ -238,7 +248,8 @@ describe.skipIf(!imageReady || !hasChromium || !existsSync(cli))('the course lab
     const message70 = await takeLab(page, base, 1, async (title) => {
       if (/Find the worker/.test(title)) expect(controlPlaneId()).toBe(created);
     });
-    expect(message70).toContain('cluster as found');
+    expect(message70.split('\n').filter((l) => !l.startsWith('✓')), message70).toEqual([]);
+    expect(message70).toContain('✓ left=$(kubectl get namespace/kproxy');
     expect(message70).toContain(`✓ delete kind cluster ${NAME}`);
     expect(kindClusters()).not.toContain(NAME);
     expect(readdirSync(join(stateDir, 'journals')).filter((f) => f.endsWith('.json'))).toEqual([]);
