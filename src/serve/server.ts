@@ -31,6 +31,8 @@ export interface RunningServer {
   token: string;
   port: number;
   server: Server;
+  /** The kind clusters the course's labs share. */
+  clusters: CourseClusters;
   close(): Promise<void>;
 }
 
@@ -170,6 +172,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     token,
     port,
     server,
+    clusters,
     async close() {
       sockets.close();
       server.closeAllConnections();

@@ -89,5 +89,8 @@ export async function serve(paths: string[], flags: ServeFlags, ctx: CliContext)
   });
   await server.close();
   ctx.stdout.write('Stopped. Your place in each lab is saved; what the labs changed is still in place (the Cleanup button or `kubelab cleanup` undoes it).\n');
+  for (const c of await server.clusters.status()) {
+    if (c.ownedByCourse && c.running) ctx.stdout.write(`The course's kind cluster ${c.name} is kept for the next session: it goes when every lab on it is finished, with "Delete the cluster now" on the course index, or with \`kubelab cleanup\`.\n`);
+  }
   return 0;
 }
