@@ -235,21 +235,33 @@
     term.loadAddon(fit);
     term.open(holder);
     fit.fit();
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/labs/${data.lab}`);
-    const send = (m) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(m));
-    ws.onopen = () => send({ t: 'resize', cols: term.cols, rows: term.rows });
-    ws.onmessage = (ev) => {
-      const m = JSON.parse(ev.data);
-      if (m.t === 'out') term.write(m.d);
-      else if (m.t === 'busy') {
-        status.textContent = m.running ? 'A block is running: what you type is held and sent when it ends (Ctrl-C stops the block).' : 'The lab\'s shell: the blocks run here, and what you type runs in the same shell.';
-        status.classList.toggle('busy', m.running);
-      } else if (m.t === 'exit') status.textContent = 'The shell ended. Reload the page for a new one.';
+    let ws;
+    const send = (m) => ws && ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(m));
+    // A shell that ended (a block's `exit`) is replaced by the server on the next attach: reattach.
+    const connect = () => {
+      let ended = false;
+      ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/labs/${data.lab}`);
+      ws.onopen = () => send({ t: 'resize', cols: term.cols, rows: term.rows });
+      ws.onmessage = (ev) => {
+        const m = JSON.parse(ev.data);
+        if (m.t === 'out') term.write(m.d);
+        else if (m.t === 'busy') {
+          status.textContent = m.running ? 'A block is running: what you type is held and sent when it ends (Ctrl-C stops the block).' : 'The lab\'s shell: the blocks run here, and what you type runs in the same shell.';
+          status.classList.toggle('busy', m.running);
+        } else if (m.t === 'exit') {
+          ended = true;
+          status.textContent = 'The shell ended: starting a new one (the variables earlier blocks set are gone).';
+          ws.close();
+          setTimeout(connect, 500);
+        }
+      };
+      ws.onclose = () => {
+        if (ended) return;
+        status.textContent = 'Disconnected from kubelab serve. Reload the page to reconnect.';
+        status.classList.add('busy');
+      };
     };
-    ws.onclose = () => {
-      status.textContent = 'Disconnected from kubelab serve. Reload the page to reconnect.';
-      status.classList.add('busy');
-    };
+    connect();
     term.onData((d) => send({ t: 'in', d }));
     term.onResize(({ cols, rows }) => send({ t: 'resize', cols, rows }));
     new ResizeObserver(() => fit.fit()).observe(holder);

@@ -109,25 +109,58 @@ export class LabRoom {
     return room;
   }
 
-  /** The terminal (started on first use, in the lab file's directory, with the lab's vars). */
+  /** The environment the engine gave its shell (KUBECONFIG once the cluster is up, …). */
+  private engineEnv?: Record<string, string>;
+
+  /**
+   * The terminal (started on first use, in the lab file's directory, with the lab's vars). A
+   * shell that ended (a block's `exit`, or `set -e`) is replaced on next use by a new one that
+   * gets the engine's environment again; variables set in the old one are gone.
+   */
   terminal(): Promise<PtyShell> {
-    this.shellPromise ??= openPtyShell({ cwd: dirname(this.entry.file), env: this.baseEnv }).then((s) => {
+    this.shellPromise ??= (async () => {
+      const s = await openPtyShell({ cwd: dirname(this.entry.file), env: this.baseEnv });
+      if (this.engineEnv) await this.applyEnv(s, this.engineEnv);
       this.shell = s;
       s.onExit(() => {
         if (this.shell === s) {
           this.shell = undefined;
           this.shellPromise = undefined;
+          this.notice = 'The lab\'s shell ended (a block ran `exit`, or `set -e` stopped it). A new one starts with the lab\'s variables; what earlier blocks set in the old one is gone: run them again.';
         }
       });
       return s;
+    })();
+    const opening = this.shellPromise;
+    opening.catch(() => {
+      if (this.shellPromise === opening) this.shellPromise = undefined;
     });
-    return this.shellPromise;
+    return opening;
   }
 
-  private async engineShell(env: Record<string, string>): Promise<Shell> {
-    const shell = await this.terminal();
+  private async applyEnv(shell: PtyShell, env: Record<string, string>): Promise<void> {
     for (const [k, v] of Object.entries(env)) if (this.baseEnv[k] !== v && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) await shell.setEnv(k, v);
-    return shell;
+  }
+
+  /**
+   * The shell the engine keeps: every call goes to the terminal of the moment, so that after the
+   * terminal's shell ended the next block runs in the new one instead of failing for good.
+   */
+  private async engineShell(env: Record<string, string>): Promise<Shell> {
+    this.engineEnv = env;
+    await this.applyEnv(await this.terminal(), env);
+    return {
+      run: async (command, o) => (await this.terminal()).run(command, o),
+      setEnv: async (name, value) => {
+        this.engineEnv = { ...this.engineEnv, [name]: value };
+        await (await this.terminal()).setEnv(name, value);
+      },
+      cwd: async () => (await this.terminal()).cwd(),
+      env: async () => (await this.terminal()).env(),
+      close: async () => {
+        await this.shell?.close();
+      },
+    };
   }
 
   state(): unknown {
