@@ -2,8 +2,7 @@
 // vars, timeout. Every problem becomes a diagnostic at its own line; defaults fill the rest.
 import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { bashVariableProblem } from '../match/shell-names.js';
-import { KUBERNETES_RELEASES } from '../setup/versions.js';
-import { parseRange, RangeSyntaxError, satisfies } from '../versions/range.js';
+import { parseRange, RangeSyntaxError } from '../versions/range.js';
 import type { Diagnostics } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import type { ClusterProviderName, ClusterSpec } from './model.js';
@@ -150,19 +149,16 @@ export function parseFrontMatter(block: FrontMatterBlock | undefined, index: Lin
 
 /**
  * `kubernetes: 1.36`, `">=1.36"`, `">=1.35 <1.38"`, `1.35 || 1.37` (src/versions/range.ts). A
- * syntax error points at its column; a range no version in kubelab's table satisfies is a warning.
+ * syntax error points at its column.
  */
 function checkKubernetesRange(text: string, node: unknown, posOf: (offset: number | undefined) => ReturnType<LineIndex['pos']>, diags: Diagnostics): boolean {
   const scalar = node as { range?: [number, number, number]; type?: string };
   const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE' ? 1 : 0;
   const start = (scalar.range?.[0] ?? 0) + quoted;
-  const known = KUBERNETES_RELEASES.map((r) => r.version).join(', ');
   const example = 'e.g. kubernetes: "1.36", ">=1.36", ">=1.35 <1.38" or "1.35 || 1.37"';
   try {
-    const range = parseRange(text);
-    if (!KUBERNETES_RELEASES.some((r) => satisfies(r.version, range))) {
-      diags.warning('front-matter-type', posOf(start), `no Kubernetes version kubelab sets up is in \`kubernetes: ${text}\` (${known})`, '`kubelab run --kubernetes VERSION` still runs it, marked as outside the range');
-    }
+    // A range outside kubelab's table is fine: a lab for an `existing` cluster may mean 1.31.
+    parseRange(text);
     return true;
   } catch (e) {
     if (!(e instanceof RangeSyntaxError)) throw e;
