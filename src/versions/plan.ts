@@ -1,6 +1,8 @@
 // Which (lab, Kubernetes version) pairs a run covers, and which of them one shard takes.
 // Pure: no I/O. The versions come from the one table in src/setup/versions.ts.
 import { UsageError } from '../errors.js';
+import type { Lab } from '../lab/model.js';
+import type { KubernetesRun, RunPair } from '../model/report.js';
 import { DEFAULT_KUBERNETES, KUBERNETES_RELEASES, resolveKubernetes, type KubernetesRelease } from '../setup/versions.js';
 import { parseRange, satisfies, type VersionRange } from './range.js';
 
@@ -92,12 +94,7 @@ export function versionedClusterName(base: string, release: KubernetesRelease): 
 // ---------------------------------------------------------------------------------------------
 // Pairs and shards.
 
-export interface RunPair {
-  /** The lab file, relative to the working directory with `/` separators: the same on every CI job. */
-  lab: string;
-  /** `v1.36.1` */
-  version: string;
-}
+export type { RunPair };
 
 /** The stable sort key of a pair: lab path, then version (numerically). */
 export function pairKey(p: RunPair): string {
@@ -140,4 +137,49 @@ export function shardPairs<T extends RunPair>(pairs: readonly T[], shard: Shard)
   const start = (shard.index - 1) * base + Math.min(shard.index - 1, extra);
   const size = base + (shard.index <= extra ? 1 : 0);
   return sorted.slice(start, start + size);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runs of a command.
+
+export interface PlannedRun {
+  lab: Lab;
+  release: KubernetesRelease;
+  kubernetes: KubernetesRun;
+  pair: RunPair;
+  /**
+   * Whether it runs on its version's own configuration (cluster-VERSION.env, a versioned cluster
+   * name): when `--kubernetes` was given, or the lab's default is not the default version. Else it
+   * runs exactly as before versions: cluster.env, the lab's own cluster name.
+   */
+  versioned: boolean;
+}
+
+/** Every (lab, version) pair the command means, labs in the order given, versions oldest first. */
+export function planRuns(labs: readonly Lab[], request: VersionRequest): PlannedRun[] {
+  const explicit = request.words.length > 0;
+  return labs.flatMap((lab) => {
+    const range = labRange(lab.kubernetes);
+    return releasesFor(request, range).map((release) => ({
+      lab,
+      release,
+      kubernetes: { version: release.version, label: versionLabel(release), ...(lab.kubernetes !== undefined ? { range: lab.kubernetes } : {}), inRange: inRange(release, range) },
+      pair: { lab: labKey(lab.file), version: release.version },
+      versioned: explicit || release.version !== DEFAULT_KUBERNETES,
+    }));
+  });
+}
+
+/** The planned runs a shard takes, in pair-key order (all of them, in plan order, without a shard). */
+export function selectShard(runs: readonly PlannedRun[], shard: Shard | undefined): PlannedRun[] {
+  if (!shard) return [...runs];
+  const keys = new Set(shardPairs(runs.map((r) => r.pair), shard).map(pairKey));
+  return sortPairs(runs.map((r) => ({ ...r.pair, run: r })))
+    .filter((p) => keys.has(pairKey(p)))
+    .map((p) => p.run);
+}
+
+/** A lab file as a pair key: `/`-separated, no leading `./`. */
+export function labKey(file: string): string {
+  return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
