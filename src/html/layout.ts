@@ -59,3 +59,42 @@ export function diffBlock(diff: string): Raw {
     return cls ? html`<span class="${cls}">${l}</span>` : html`${l}\n`;
   })}</pre>`;
 }
+
+/**
+ * Text from a lab (titles, messages, hints) with its inline code: `` `kubectl get` `` becomes
+ * <code>kubectl get</code>; everything else is escaped text.
+ */
+export function inlineMarkdown(text: string | undefined): Raw {
+  const parts = String(text ?? '').split(/(`[^`\n]+`)/);
+  return html`${parts.map((p, i) => (i % 2 === 1 ? html`<code>${p.slice(1, -1)}</code>` : p))}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2 Dec 2026, 17:55:50 UTC` in a <time> whose title and datetime keep the ISO stamp. UTC, so every reader of a CI report sees the same. */
+export function timestamp(iso: string): Raw {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return html`<time>${iso}</time>`;
+  const d = new Date(t);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const text = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC`;
+  return html`<time datetime="${d.toISOString()}" title="${d.toISOString()}">${text}</time>`;
+}
+
+/** Tick spacing for a time axis of `total` ms: 1, 2 or 5 × 10^k ms, for about 4 to 10 ticks. */
+export function tickStep(total: number): number {
+  const rough = Math.max(1, total) / 5;
+  const pow = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= rough)!;
+  return step;
+}
+
+/** A tick's label: `0`, `500 ms`, `2 s`, `1.5 s`, `2 min`, `1 min 30 s`. */
+export function tickLabel(ms: number): string {
+  if (ms === 0) return '0';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return s ? `${m} min ${s} s` : `${m} min`;
+}

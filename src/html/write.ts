@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Gradebook } from '../grade/model.js';
 import type { RunReport } from '../engine/types.js';
+import type { RunSet } from '../model/report.js';
 import { learnerPageName, renderGradebookIndex, renderLearnerPage } from './gradebook.js';
 import { renderRunReport } from './run.js';
 import { renderRunsIndex, runPageName } from './runs.js';
@@ -18,20 +19,22 @@ export async function writeGradebookHtml(dir: string, gb: Gradebook): Promise<st
 
 /**
  * One run: index.html is its page. Several (the array `kubelab run --json` writes for several
- * labs): index.html lists them, labs/<NNN-id>.html is each one's page. Returns the index path.
+ * labs) or a run set (versions, shards, a merge): index.html lists them (a run set with the
+ * version × step matrix on top), labs/<NNN-id>.html is each one's page. Returns the index path.
  */
-export async function writeRunReportHtml(dir: string, report: RunReport | readonly RunReport[]): Promise<string> {
+export async function writeRunReportHtml(dir: string, report: RunReport | readonly RunReport[] | RunSet): Promise<string> {
   await mkdir(dir, { recursive: true });
   const index = join(dir, 'index.html');
-  if (!isRunList(report)) {
-    await writeFile(index, renderRunReport(report));
+  if (!Array.isArray(report) && !isRunSet(report)) {
+    await writeFile(index, renderRunReport(report as RunReport));
     return index;
   }
+  const runs: readonly RunReport[] = isRunSet(report) ? report.runs : (report as readonly RunReport[]);
   await mkdir(join(dir, 'labs'), { recursive: true });
   const back = { href: '../index.html', label: 'All lab runs' };
-  await Promise.all(report.map((r, i) => writeFile(join(dir, 'labs', runPageName(r, i)), renderRunReport(r, { back }))));
-  await writeFile(index, renderRunsIndex(report));
+  await Promise.all(runs.map((r, i) => writeFile(join(dir, 'labs', runPageName(r, i, isRunSet(report))), renderRunReport(r, { back }))));
+  await writeFile(index, renderRunsIndex(runs, isRunSet(report) ? report : undefined));
   return index;
 }
 
-const isRunList = (r: RunReport | readonly RunReport[]): r is readonly RunReport[] => Array.isArray(r);
+const isRunSet = (r: RunReport | readonly RunReport[] | RunSet): r is RunSet => !Array.isArray(r) && (r as RunSet).kind === 'run-set';
