@@ -29,7 +29,7 @@ ${lab.steps.map((s) => html`<tr><td>${s.index + 1}. ${inlineMarkdown(s.title)}</
 function mergeNotes(set: RunSet): Raw {
   const m = set.merge;
   if (!m) return html``;
-  return html`<p class="meta">Merged from ${m.inputs.map((i, n) => html`${n ? ', ' : ''}<span class="mono">${i.file}</span>${i.shard ? ` (shard ${i.shard.index}/${i.shard.total})` : ''}`)}.</p>
+  return html`<p class="hint">Merged from ${m.inputs.map((i, n) => html`${n ? ', ' : ''}<code>${i.file}</code>${i.shard ? ` (shard ${i.shard.index}/${i.shard.total})` : ''}`)}.</p>
 ${m.missing.length ? html`<div class="warning" id="missing"><b>${m.missing.length} missing:</b> no report has ${m.missing.map((p, n) => html`${n ? '; ' : ''}<span class="mono">${p.lab}</span> on ${p.version}`)} (a shard not given, failed before writing its report, or interrupted).</div>` : ''}
 ${m.duplicates.length ? html`<div class="warning" id="duplicates"><b>${m.duplicates.length} run twice:</b> ${m.duplicates.map((p, n) => html`${n ? '; ' : ''}<span class="mono">${p.lab}</span> on ${p.version} (in ${p.inputs.join(' and ')}; the first is shown)`)}.</div>` : ''}`;
 }

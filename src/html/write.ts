@@ -1,5 +1,5 @@
 // Writing the HTML reports to a directory (the only file I/O of src/html).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Gradebook } from '../grade/model.js';
 import type { RunReport } from '../engine/types.js';
@@ -32,7 +32,11 @@ export async function writeRunReportHtml(dir: string, report: RunReport | readon
   const runs: readonly RunReport[] = isRunSet(report) ? report.runs : (report as readonly RunReport[]);
   await mkdir(join(dir, 'labs'), { recursive: true });
   const back = { href: '../index.html', label: 'All lab runs' };
-  await Promise.all(runs.map((r, i) => writeFile(join(dir, 'labs', runPageName(r, i, isRunSet(report))), renderRunReport(r, { back }))));
+  const pages = runs.map((r, i) => runPageName(r, i, isRunSet(report)));
+  await Promise.all(runs.map((r, i) => writeFile(join(dir, 'labs', pages[i]!), renderRunReport(r, { back }))));
+  // Pages an earlier report wrote here (NNN-name.html) would pass for this one's: remove them.
+  const stale = (await readdir(join(dir, 'labs'))).filter((f) => /^\d{3}-[a-z0-9_-]*\.html$/.test(f) && !pages.includes(f));
+  await Promise.all(stale.map((f) => rm(join(dir, 'labs', f), { force: true })));
   await writeFile(index, renderRunsIndex(runs, isRunSet(report) ? report : undefined));
   return index;
 }
