@@ -112,6 +112,11 @@ function renderSuite(report: RunReport | BoundedRunReport): { xml: string; count
     `      <property${attrs({ name: 'runId', value: report.runId })}/>\n` +
     `      <property${attrs({ name: 'status', value: report.status })}/>\n` +
     `      <property${attrs({ name: 'kubelab', value: report.kubelab })}/>\n` +
+    (k
+      ? `      <property${attrs({ name: 'kubernetes', value: k.version })}/>\n` +
+        `      <property${attrs({ name: 'kubernetesInRange', value: String(k.inRange) })}/>\n` +
+        (k.range !== undefined ? `      <property${attrs({ name: 'kubernetesRange', value: k.range })}/>\n` : '')
+      : '') +
     `    </properties>\n` +
     cases.join('') +
     '  </testsuite>\n';
