@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatDuration } from '../format.js';
 import { VERSION } from '../version.js';
 import { type Raw, html, raw } from './escape.js';
 
@@ -44,13 +45,6 @@ ${body}
 `}`;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 /** A unified diff, each line classed (added/removed/hunk) for colour. */
 export function diffBlock(diff: string): Raw {
   const lines = diff.replace(/\n$/, '').split('\n');
@@ -89,12 +83,7 @@ export function tickStep(total: number): number {
   return step;
 }
 
-/** A tick's label: `0`, `500 ms`, `2 s`, `1.5 s`, `2 min`, `1 min 30 s`. */
+/** A tick's label: `0`, `500ms`, `2s`, `1.5s`, `2m`, `1m30s` (src/format.ts, as every duration). */
 export function tickLabel(ms: number): string {
-  if (ms === 0) return '0';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  return s ? `${m} min ${s} s` : `${m} min`;
+  return ms === 0 ? '0' : formatDuration(ms);
 }

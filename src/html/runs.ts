@@ -4,7 +4,8 @@
 import type { MatrixLab, RunReport, RunSet } from '../model/report.js';
 import { type Raw, html, pageName } from './escape.js';
 import { blockAnchor, firstFailure } from './run.js';
-import { formatDuration, inlineMarkdown, page, timestamp } from './layout.js';
+import { formatDuration } from '../format.js';
+import { inlineMarkdown, page, timestamp } from './layout.js';
 
 /** The file name, under `labs/`, of the page of the `index`-th run (of a run set: with its version). */
 export function runPageName(report: RunReport, index: number, withVersion = false): string {
@@ -45,7 +46,7 @@ export function renderRunsIndex(reports: readonly RunReport[], set?: RunSet): st
   const failure = firstBad >= 0 ? firstFailure(reports[firstBad]!) : undefined;
   const bad = firstBad >= 0 ? reports[firstBad]! : undefined;
   const body = html`<h1>${reports.length} lab runs${set?.shard ? ` (shard ${set.shard.index}/${set.shard.total})` : ''}</h1>
-<p class="meta">${reports[0] ? html`<span>${timestamp(reports[0].startedAt)}</span>` : ''}<span>${formatDuration(total)}</span><span>kubelab ${reports[0]?.kubelab ?? set?.kubelab ?? ''}</span></p>
+<p class="meta">${reports[0] ? html`<span>${timestamp(reports[0].startedAt)}</span>` : ''}<span>${formatDuration(total, { style: 'timing' })}</span><span>kubelab ${reports[0]?.kubelab ?? set?.kubelab ?? ''}</span></p>
 ${set ? mergeNotes(set) : ''}
 ${bad ? html`<p class="first-failure" id="first-failure"><b>First failure:</b> <a href="labs/${pageOf(bad, firstBad)}${failure ? `#${blockAnchor(failure.block)}` : ''}">${inlineMarkdown(bad.lab.title)}${bad.kubernetes ? ` on Kubernetes ${bad.kubernetes.label}` : ''}${failure ? html`, step ${failure.step.index + 1}: ${inlineMarkdown(failure.step.title)}` : html`: ${bad.status}`}</a></p>
 ` : ''}<div class="summary">
@@ -63,7 +64,7 @@ ${set && set.matrix.labs.length ? html`<h2>Kubernetes version × step</h2>
 <tbody>
 ${reports.map(
   (r, i) =>
-    html`<tr data-lab="${r.lab.id}"${versioned && r.kubernetes ? html` data-kubernetes="${r.kubernetes.version}"` : ''}><td><a href="labs/${pageOf(r, i)}">${i + 1}. ${inlineMarkdown(r.lab.title)}</a>${r.error ? html`<br><span class="error-text">${inlineMarkdown(r.error.message)}</span>` : ''}</td>${versioned ? html`<td>${r.kubernetes ? html`${r.kubernetes.label}${r.kubernetes.inRange ? '' : html` <span class="hint">(outside range)</span>`}` : ''}</td>` : ''}<td class="mono">${r.lab.file}</td><td><span class="badge ${r.status}">${r.status}</span></td><td class="num">${r.summary.passed} / ${r.summary.steps}</td><td class="num">${r.summary.failed}</td><td class="num">${r.summary.skipped}</td><td class="num">${formatDuration(r.durationMs)}</td></tr>\n`,
+    html`<tr data-lab="${r.lab.id}"${versioned && r.kubernetes ? html` data-kubernetes="${r.kubernetes.version}"` : ''}><td><a href="labs/${pageOf(r, i)}">${i + 1}. ${inlineMarkdown(r.lab.title)}</a>${r.error ? html`<br><span class="error-text">${inlineMarkdown(r.error.message)}</span>` : ''}</td>${versioned ? html`<td>${r.kubernetes ? html`${r.kubernetes.label}${r.kubernetes.inRange ? '' : html` <span class="hint">(outside range)</span>`}` : ''}</td>` : ''}<td class="mono">${r.lab.file}</td><td><span class="badge ${r.status}">${r.status}</span></td><td class="num">${r.summary.passed} / ${r.summary.steps}</td><td class="num">${r.summary.failed}</td><td class="num">${r.summary.skipped}</td><td class="num">${formatDuration(r.durationMs, { style: 'timing' })}</td></tr>\n`,
 )}
 </tbody>
 </table>`;

@@ -94,7 +94,8 @@ export function layoutScreen(input: ScreenInput, style: Style): Screen {
   const right = `step ${input.step.index + 1}/${n}${done}${maxScroll ? ` · ${scroll === maxScroll ? 'end' : `${Math.round((scroll / maxScroll) * 100)}%`}` : ''}`;
   const left = ` ${input.lab.title}`;
   const room = width - visibleWidth(right) - 2;
-  const header = truncate(left, room).padEnd(room) + ' ' + right + ' ';
+  const fitted = truncate(left, room);
+  const header = fitted + ' '.repeat(Math.max(0, room - visibleWidth(fitted))) + ' ' + right + ' ';
   const title = truncate(style.bold(`${input.step.index + 1}. ${input.step.title}`), width);
   const window = body.lines.slice(scroll, scroll + bodyHeight).map((l) => truncate(l, width));
   while (window.length < bodyHeight) window.push('');

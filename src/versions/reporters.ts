@@ -28,14 +28,15 @@ export function describeKubernetes(k: KubernetesRun): string {
 }
 
 /**
- * One reporter that forwards every event to `reporters`: the run-start's lab title gets the
- * version (`Title · Kubernetes 1.35`), the run-end's report gets `kubernetes`, and a progress
- * line says which cluster the version runs on.
+ * One reporter that forwards every event to `reporters`: the run-end's report gets `kubernetes`;
+ * with `header`, the run-start's lab title gets the version (`Title · Kubernetes 1.35`); with
+ * `cluster`, a progress line says which kind cluster the version runs on.
  */
-export function versionReporter(reporters: readonly Reporter[], kubernetes: KubernetesRun, cluster?: string): Reporter {
+export function versionReporter(reporters: readonly Reporter[], kubernetes: KubernetesRun, opts: { header?: boolean; cluster?: string } = {}): Reporter {
+  const { header = true, cluster } = opts;
   const forward = async (event: RunEvent): Promise<void> => {
     if (event.kind === 'run-start') {
-      await dispatch(reporters, { ...event, lab: { ...event.lab, title: `${event.lab.title} · ${describeKubernetes(kubernetes)}` } });
+      await dispatch(reporters, header ? { ...event, lab: { ...event.lab, title: `${event.lab.title} · ${describeKubernetes(kubernetes)}` } } : event);
       if (cluster) await dispatch(reporters, { kind: 'progress', message: `Kubernetes ${kubernetes.version} on kind cluster ${cluster}` });
       return;
     }

@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium)('HTML reports in headless Chromium', () => {
     // The timeline's scale: ticks from 0 at the left of the bars' track, evenly spaced.
     // Where each tick's mark is (offsetLeft: before the transform that centres its label).
     const ticks = await page.$$eval('#timeline .tick', (els) => els.map((e) => ({ text: e.textContent, x: (e as HTMLElement).offsetLeft, width: (e.parentElement as HTMLElement).clientWidth })));
-    expect(ticks.map((t) => t.text)).toEqual(['0', '20 s', '40 s', '1 min', '1 min 20 s']);
+    expect(ticks.map((t) => t.text)).toEqual(['0', '20s', '40s', '1m', '1m20s']);
     // 95 s in all: a tick every 20 s is 20/95 of the axis, which is as wide as the bars' track.
     const track = (await page.locator('#timeline .bar-track').first().boundingBox())!;
     expect(ticks[0]!.width).toBeCloseTo(track.width, -1);

@@ -1,7 +1,6 @@
 // `kubelab run LAB.md...`: run labs in order, each once per Kubernetes version asked for
 // (`--kubernetes`), or one shard of those (lab, version) pairs (`--shard`); the exit code is the
 // worst of their reports'.
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Lab } from '../../lab/model.js';
@@ -16,6 +15,8 @@ import { parseShard, planRuns, selectShard, versionedClusterName, versionLabel, 
 import { versionReporter, withKubernetes } from '../../versions/reporters.js';
 import { type CliCommand, type CliContext, configOf, worstExitCode } from '../context.js';
 import { printError } from '../errors.js';
+import { clusterToolsEnv, readyRunClusters, withClusterProvider } from '../cluster-setup.js';
+import type { ClusterTools } from '../../setup/setup.js';
 import { loadLab } from '../load.js';
 import { buildReporters } from '../reporters.js';
 import { addRunOptions, addVersionOptions, type RunFlags, toRunOptions } from '../run-options.js';
@@ -76,20 +77,22 @@ export interface RunLabsHooks {
  */
 export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext, hooks: RunLabsHooks = {}): Promise<number> {
   const { after } = hooks;
-  const labs = await loadLabs(files, ctx);
-  if (!labs) return 2;
+  const loaded = await loadLabs(files, ctx);
+  if (!loaded) return 2;
+  const labs = loaded.map((lab) => withClusterProvider(lab, flags.cluster));
   const request = versionRequest(flags.kubernetes, flags.inRange === true);
   const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
   const planned = planRuns(labs, request);
   const runs = selectShard(planned, shard);
   checkVersionFlags(runs, flags);
-  const configs = new Map(runs.map((r) => [r, configFor(r, flags, ctx)]));
-  checkVersionsSetUp(runs, configs, flags);
   // A run set (runs, plan, matrix) when versions were asked for or the run is a shard.
   const runSet = request.words.length > 0 || shard !== undefined ? { labs: labs.map((l) => ({ file: l.file, id: l.id, title: l.title, ...(l.kubernetes !== undefined ? { range: l.kubernetes } : {}) })), pairs: planned.map((r) => r.pair), ...(shard ? { shard } : {}) } : undefined;
-  // Also checks that --json/--junit can be written, before a long run is spent on them.
+  // Also checks that --json/--junit can be written, before a long run (or set-up) is spent on them.
   const { reporters, json } = buildRunReporters(flags, ctx, runSet);
   if (shard) ctx.stderr.write(`kubelab: shard ${shard.index}/${shard.total}: ${describeShare(runs, planned, shard)}\n`);
+  // Only the versions this run (or shard) needs are set up, each once.
+  const toolsOf = await readyRunClusters(runs, flags, ctx);
+  const configs = new Map(runs.map((r) => [r, configFor(r, flags, ctx, toolsOf(r))]));
   // Loaded here, not at the top: the engine pulls in the Kubernetes client, which would make
   // every command (`lint`, `--help`) slow to start.
   const { runLab } = await import('../../engine/runner.js');
@@ -102,7 +105,10 @@ export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext,
       continue;
     }
     const lab = run.versioned && run.lab.cluster.provider === 'kind' ? { ...run.lab, cluster: { ...run.lab.cluster, name: clusterNameOf(run) } } : run.lab;
-    const onVersion = [versionReporter(reporters, run.kubernetes, lab.cluster.provider === 'kind' && run.versioned ? lab.cluster.name : undefined)];
+    // Every report has its version; the header line says it where it is known to matter: a run
+    // set, a lab that names its versions, a kind cluster made from that version's set-up.
+    const header = runSet !== undefined || run.lab.kubernetes !== undefined || toolsOf(run) !== undefined;
+    const onVersion = [versionReporter(reporters, run.kubernetes, { header, cluster: lab.cluster.provider === 'kind' && run.versioned ? lab.cluster.name : undefined })];
     const options = { ...toRunOptions(flags, run.lab.file, ctx, onVersion, configs.get(run)), ...hooks.options };
     const report = withKubernetes(await runLab(lab, options), run.kubernetes);
     done.push(report);
@@ -129,12 +135,20 @@ export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext,
 }
 
 /**
- * A run's configuration: its version's (cluster-VERSION.env) when versioned, else the command's.
- * The lab's shell gets KUBELAB_K8S_VERSION, the version the run is for.
+ * A run's configuration. Versioned: its version's (cluster-VERSION.env, which the set-up just
+ * readied), never the default version's tools. Else the command's, with what the set-up readied
+ * under the user's own KUBELAB_* (as `learn` does). The lab's shell gets KUBELAB_K8S_VERSION, the
+ * version the run is for.
  */
-function configFor(run: PlannedRun, flags: RunFlags, ctx: CliContext): KubelabConfig {
-  const config = run.versioned ? loadConfig(ctx.env, { stateDir: flags.stateDir }, ctx.cwd, { kubernetes: run.release.version }) : configOf(ctx, flags);
+function configFor(run: PlannedRun, flags: RunFlags, ctx: CliContext, tools: ClusterTools | undefined): KubelabConfig {
+  const toolsEnv = tools ? clusterToolsEnv(tools) : {};
+  const config = run.versioned ? withTools(loadConfig(ctx.env, { stateDir: flags.stateDir }, ctx.cwd, { kubernetes: run.release.version }), tools) : configOf({ cwd: ctx.cwd, env: { ...toolsEnv, ...ctx.env } }, flags);
   return { ...config, env: { ...config.env, KUBELAB_K8S_VERSION: run.release.version } };
+}
+
+function withTools(config: KubelabConfig, tools: ClusterTools | undefined): KubelabConfig {
+  if (!tools) return config;
+  return { ...config, tools: { ...config.tools, kind: tools.kind, kubectl: tools.kubectl }, nodeImage: tools.nodeImage };
 }
 
 function clusterNameOf(run: PlannedRun): string {
@@ -166,24 +180,6 @@ function checkVersionFlags(runs: readonly PlannedRun[], flags: RunFlags): void {
   if (flags.nodeImage !== undefined && new Set(runs.map((r) => r.release)).size > 1) {
     throw new UsageError('usage', '--node-image with several Kubernetes versions: each version runs on its own node image', { hint: 'give one --kubernetes version with --node-image, or leave --node-image out (each version\'s image comes from `kubelab setup --kubernetes VERSION`)' });
   }
-}
-
-/**
- * A kind lab on a version of its own needs that version's node image (cluster-VERSION.env), never
- * another version's: refuse before anything runs, naming what to set up.
- */
-function checkVersionsSetUp(runs: readonly PlannedRun[], configs: Map<PlannedRun, KubelabConfig>, flags: RunFlags): void {
-  if (flags.nodeImage !== undefined) return;
-  const missing = new Map<string, string>();
-  for (const r of runs) {
-    const config = configs.get(r)!;
-    if (r.versioned && r.lab.cluster.provider === 'kind' && (!config.nodeImage || !existsSync(config.kubernetes!.envFile))) missing.set(versionLabel(r.release), config.kubernetes!.envFile);
-  }
-  if (missing.size === 0) return;
-  const list = [...missing];
-  throw new UsageError('version-not-set-up', `Kubernetes ${list.map(([v]) => v).join(', ')} ${list.length === 1 ? 'is' : 'are'} not set up here (no node image in ${list.map(([, f]) => f).join(', ')})`, {
-    hint: `run \`kubelab setup --kubernetes ${list.map(([v]) => v).join(',')}\` first`,
-  });
 }
 
 function describeShare(runs: readonly PlannedRun[], planned: readonly PlannedRun[], shard: Shard): string {
