@@ -120,6 +120,7 @@ export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext,
     }
   }
   await json?.finish();
+  for (const r of reporters) if (r !== json) await r.finish?.();
   if (showsMatrix(runs, runSet !== undefined, reporters)) {
     ctx.stdout.write(formatMatrix(buildMatrix(done, runSet ? runs.map((r) => r.pair) : [], runSet?.labs), ctx.color));
   }
