@@ -5,7 +5,10 @@
 // built (no stamp, no env file, no image, the version not ready), and the next set-up must resume:
 // the finished part cached, the interrupted one built again, even with a half-written binary in
 // its place. Never a full build: each set-up is stopped within seconds. Real go, bash, docker.
-import { spawnSync } from 'node:child_process';
+// Then two set-ups that must stop before building anything, through the CLI too: a cache on a
+// file system too small for a node image (a 64 MB tmpfs), and a version the Go module proxy
+// does not serve (GOPROXY=off, an empty module cache).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,4 +124,61 @@ describe.skipIf(!canBuild)(`an interrupted node-image build (Kubernetes ${releas
     expect(existsSync(paths.envFile(release.version))).toBe(false);
     expect(nodeImages()).toBe('');
   }, 600_000);
+});
+
+/** A cache of its own with the machine's kind of this version in it (only the node image is cold). */
+function cacheWithKind(dir: string): void {
+  const kind = layout(cacheRoot(process.env)).kindBin(release.kind);
+  if (!existsSync(kind)) return;
+  mkdirSync(layout(dir).kindDir(release.kind), { recursive: true });
+  copyFileSync(kind, layout(dir).kindBin(release.kind));
+}
+
+function mountsTmpfs(): boolean {
+  const probe = mkdtempSync(join(tmpdir(), 'kubelab-tmpfs-probe-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!canBuild)('set-ups that stop before building anything', () => {
+  it.skipIf(!mountsTmpfs())('a cache on a file system too small for a node image: exit 2, how much is free and needed, nothing built', async () => {
+    const small = mkdtempSync(join(tmpdir(), 'kubelab-small-cache-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', small]);
+    try {
+      cacheWithKind(small);
+      const r = await startCli(cli, ['setup', '--kubernetes', release.minor, '--node-image', 'build'], { env: cliEnv({ KUBELAB_CACHE: small }) }).done;
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`kubelab: error: not enough disk space to build the node image of Kubernetes ${release.version.replace(/\./g, '\\.')}: the file system of ${small}\\S* has [\\d.]+ MB free, and the build needs about 4\\.0 GB there \\(kubelab cache 4\\.0 GB\\)`));
+      expect(r.stderr).toMatch(/hint: free some space/);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(existsSync(join(layout(small).buildRoot(release.version), 'build'))).toBe(false);
+      expect(existsSync(layout(small).envFile(release.version))).toBe(false);
+    } finally {
+      execFileSync('umount', [small]);
+      rmSync(small, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a version the Go module proxy does not serve: exit 2, the module and what go said, nothing built', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubelab-not-served-'));
+    try {
+      cacheWithKind(join(dir, 'cache'));
+      const r = await startCli(cli, ['setup', '--kubernetes', release.minor, '--node-image', 'build'], {
+        env: cliEnv({ KUBELAB_CACHE: join(dir, 'cache'), GOPROXY: 'off', GOMODCACHE: join(dir, 'modcache'), GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' }),
+      }).done;
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`kubelab: error: k8s\\.io/kubernetes ${release.version.replace(/\./g, '\\.')} is not served by the Go module proxy \\(GOPROXY=off\\)`));
+      expect(r.stderr).toMatch(/hint: .*GOPROXY/);
+      expect(existsSync(join(layout(join(dir, 'cache')).buildRoot(release.version), 'build'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
