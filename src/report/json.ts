@@ -3,7 +3,7 @@
 // in one command → an array of them, in the order they ran. A run over Kubernetes versions or a
 // shard (`runSet` given) → a RunSet: the runs, the plan and the version × step matrix. The target
 // is checked when the reporter is made (before the run) and written atomically after each lab
-// (and by finish(), so a shard with nothing to run still writes its run set); a failed write is
+// (and by finish() when no lab ended, so a shard with nothing to run still writes its run set); a failed write is
 // kept for the CLI (problems()), never thrown into the run.
 import { UsageError, type KubelabError } from '../errors.js';
 import type { RunSet } from '../model/report.js';
@@ -18,7 +18,7 @@ export interface JsonReporterOptions extends ReporterOptions {
 }
 
 export type JsonReporter = Reporter & {
-  /** Write the file now (the run set of what ran so far). */
+  /** Write the file if no run has ended (an empty run set or array); else it is written already. */
   finish(): Promise<void>;
 };
 
@@ -28,7 +28,9 @@ export function createJsonReporter(opts: JsonReporterOptions = {}): JsonReporter
   checkReportTarget(file, 'json');
   const reports: BoundedRunReport[] = [];
   let problem: KubelabError | undefined;
+  let written = false;
   const write = async () => {
+    written = true;
     const data = opts.runSet ? runSet({ ...opts.runSet, runs: reports }) : reports.length === 1 ? reports[0] : reports;
     problem = await writeReportFile(file, JSON.stringify(data, null, 2) + '\n', 'json').then(
       () => undefined,
@@ -41,7 +43,7 @@ export function createJsonReporter(opts: JsonReporterOptions = {}): JsonReporter
       reports.push(boundReport(e.report, opts));
       await write();
     },
-    finish: write,
+    finish: async () => (written ? undefined : write()),
     problems: () => (problem ? [problem] : []),
   };
 }

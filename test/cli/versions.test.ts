@@ -203,9 +203,9 @@ describe('kubelab list --json', () => {
     expect(list.labs.map((l) => [l.file, l.versions, l.defaultVersion, l.steps, l.cluster.provider])).toEqual([
       [SINCE, ['1.36', '1.37'], '1.36', 2, 'none'],
       [ANY, ['1.35', '1.36', '1.37'], '1.36', 1, 'none'],
-      ['labs/71-node-log-kubelet-authz.md', ['1.36'], '1.36', 8, 'kind'],
+      ['labs/71-node-log-kubelet-authz.md', ['1.36', '1.37'], '1.36', 8, 'kind'],
     ]);
-    expect(list.pairs).toBe(6);
+    expect(list.pairs).toBe(7);
     expect(list.needsKind).toBe(true);
   });
 });

@@ -88,7 +88,7 @@ export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext,
   // A run set (runs, plan, matrix) when versions were asked for or the run is a shard.
   const runSet = request.words.length > 0 || shard !== undefined ? { labs: labs.map((l) => ({ file: l.file, id: l.id, title: l.title, ...(l.kubernetes !== undefined ? { range: l.kubernetes } : {}) })), pairs: planned.map((r) => r.pair), ...(shard ? { shard } : {}) } : undefined;
   // Also checks that --json/--junit can be written, before a long run (or set-up) is spent on them.
-  const { reporters, json } = buildRunReporters(flags, ctx, runSet);
+  const { reporters } = buildRunReporters(flags, ctx, runSet);
   if (shard) ctx.stderr.write(`kubelab: shard ${shard.index}/${shard.total}: ${describeShare(runs, planned, shard)}\n`);
   // Only the versions this run (or shard) needs are set up, each once.
   const toolsOf = await readyRunClusters(runs, flags, ctx);
@@ -119,8 +119,8 @@ export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext,
       break;
     }
   }
-  await json?.finish();
-  for (const r of reporters) if (r !== json) await r.finish?.();
+  // File reporters write what no run-end wrote (a shard with nothing to run).
+  for (const r of reporters) await r.finish?.();
   if (showsMatrix(runs, runSet !== undefined, reporters)) {
     ctx.stdout.write(formatMatrix(buildMatrix(done, runSet ? runs.map((r) => r.pair) : [], runSet?.labs), ctx.color));
   }
@@ -156,7 +156,7 @@ function clusterNameOf(run: PlannedRun): string {
   return versionedClusterName(run.lab.cluster.name ?? DEFAULT_KIND_CLUSTER, run.release);
 }
 
-/** The reporters of the flags; with a run set, the JSON reporter writes it (and is returned to be finished). */
+/** The reporters of the flags; with a run set, the JSON reporter writes it (and is returned too). */
 function buildRunReporters(flags: RunFlags, ctx: CliContext, runSet: JsonReporterOptions['runSet']): { reporters: Reporter[]; json?: JsonReporter } {
   if (!runSet) return { reporters: buildReporters(flags, ctx) };
   const named = flags.reporter ?? [];
