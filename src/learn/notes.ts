@@ -14,19 +14,28 @@ export function formatNote(note: Note, style: Style, width: number): string[] {
     case 'ran': {
       const r = note.result;
       const secs = (r.durationMs / 1000).toFixed(1);
-      const head =
-        r.status === 'passed'
+      const head = note.stopped
+        ? style.warn('■ stopped') + style.dim(` after ${secs}s (Ctrl-C); the lines above are what it printed`)
+        : r.status === 'passed'
           ? style.ok(`✓ passed`) + style.dim(` (${secs}s${r.expected !== undefined ? ', output matches' : ''})`)
           : r.status === 'skipped'
             ? style.warn('– skipped') + (r.message ? ` ${r.message}` : '')
             : style.fail(`✗ ${r.status}`) + style.dim(` (${secs}s)`);
-      return [head, ...note.explanation.flatMap((l) => w(`  ${l}`, '    '))];
+      return [...w(head), ...note.explanation.flatMap((l) => w(`  ${l}`, '    ')), ...(note.stepDone ? [style.ok('✓ This step is done.')] : [])];
     }
     case 'check': {
       const out = [note.ok ? style.ok('✓ Check passed: this step is done.') : style.fail('✗ Check failed.')];
       for (const l of note.lines) {
         out.push(...w(`${l.ok ? style.ok('  ✓') : style.fail('  ✗')} ${l.text}`, '    '));
+        if (l.command) {
+          out.push(style.dim('    it ran:'));
+          for (const c of l.command.split('\n')) out.push(...wrapLine(`      ${style.code(c)}`, width, '        '));
+        }
         for (const d of l.detail) out.push(...w(`      ${d}`, '      '));
+        if (l.output) {
+          if (!l.ok || l.command) out.push(style.dim('    it printed:'));
+          out.push(...outputLines(l.output, width, style, '    '));
+        }
       }
       if (!note.ok) out.push(style.dim('Fix it and check again, or ask for a hint or the solution.'));
       return out;
@@ -50,6 +59,15 @@ export function formatNote(note: Note, style: Style, width: number): string[] {
       ];
     }
   }
+}
+
+/**
+ * Command output under a `│ ` rule, wrapped so that nothing is cut: the width given to the
+ * wrapping is what is left after the indent and the rule (a 946-character token shows whole).
+ */
+export function outputLines(text: string, width: number, style: Style, indent = ''): string[] {
+  const rule = `${indent}│ `;
+  return wrapText(text.replace(/\n$/, ''), Math.max(8, width - rule.length)).map((l) => style.dim(rule) + l);
 }
 
 /** Hint blocks are often sentences in a `text` fence, not commands: no code colour for those. */

@@ -6,22 +6,44 @@ import type { Block, Lab, ShBlock, Step } from '../lab/model.js';
 import type { BlockResult, CleanupResult } from '../engine/types.js';
 import { matchOutput } from '../match/index.js';
 import { explainMismatch } from './explain.js';
-import { saveProgress } from './progress.js';
+import { saveProgress, saveShellState } from './progress.js';
+
+export interface RunBlockOptions {
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  signal?: AbortSignal;
+  /** Progress lines of long blocks (a kubelet restart, waiting for nodes, retries), as they happen. */
+  progress?: (message: string) => void;
+}
 
 export interface LearnRuntime {
   /** Run one block in the lab's persistent shell (setting the cluster up first if needed). */
-  runBlock(step: Step, block: Block, opts?: { onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void; signal?: AbortSignal }): Promise<BlockResult>;
+  runBlock(step: Step, block: Block, opts?: RunBlockOptions): Promise<BlockResult>;
   /** Undo what the session registered and run the lab's cleanup blocks. */
-  cleanup(): Promise<CleanupResult[]>;
+  cleanup(opts?: { progress?: (message: string) => void; signal?: AbortSignal }): Promise<CleanupResult[]>;
   /** Close the shell; registered undos stay journaled for a later session or `--restart`. */
   close(): Promise<void>;
+  /** The shell's state without secret captures (undefined before the shell was opened). */
+  snapshot?(): Promise<string | undefined>;
+  /** Names of the secret captures left out of `snapshot()`. */
+  secretNames?(): string[];
+}
+
+/** One line of a check's result: what was checked, and for a learner what it ran and printed. */
+export interface CheckLine {
+  ok: boolean;
+  text: string;
+  detail: string[];
+  /** The check's command (what a learner can run to see for themselves). */
+  command?: string;
+  /** What the check printed (a typed block's rows, a failed command's output). */
+  output?: string;
 }
 
 export type Note =
   | { kind: 'info'; text: string }
   | { kind: 'error'; text: string; hint?: string }
-  | { kind: 'ran'; block: Block; result: BlockResult; explanation: string[] }
-  | { kind: 'check'; ok: boolean; lines: { ok: boolean; text: string; detail: string[] }[] }
+  | { kind: 'ran'; block: Block; result: BlockResult; explanation: string[]; stopped?: boolean; stepDone?: boolean }
+  | { kind: 'check'; ok: boolean; lines: CheckLine[] }
   | { kind: 'reveal'; what: 'hint' | 'solution'; blocks: Block[] }
   | { kind: 'cleanup'; results: CleanupResult[] };
 
@@ -80,11 +102,28 @@ export function explainResult(block: Block, result: BlockResult): string[] {
     const actual = stream === 'stdout' ? result.stdout : stream === 'stderr' ? result.stderr : result.output;
     const unordered = block.kind === 'sh' ? block.expected?.unordered : false;
     const diffs = explainMismatch(result.expected, actual, { unordered });
-    lines.push(...(diffs.length ? diffs : ['the output does not match the expected output (see the diff)']));
+    if (diffs.length) lines.push(...diffs);
+    else {
+      // The matcher's wildcards disagree with a line-by-line reading: show both sides.
+      const cut = (t: string) => t.replace(/\n$/, '').split('\n').slice(0, 6);
+      lines.push('the output does not match the expected output. Expected:', ...cut(result.expected).map((l) => `  ${l}`), 'You got:', ...cut(actual).map((l) => `  ${l}`));
+    }
   }
   if (!lines.length && result.message) lines.push(result.message);
-  if (result.hint) lines.push(`hint: ${result.hint}`);
+  // No `result.hint`: those are for lab authors (`add exit=N to the block`), not for learners.
   return lines;
+}
+
+/** Whether a step has nothing a learner can check: no verify blocks and no expected outputs. */
+export function nothingToCheck(step: Step): boolean {
+  return verifyBlocks(step).length === 0 && !mainBlocks(step).some((b) => b.kind === 'sh' && b.expected);
+}
+
+/** The last `max` lines of a text (with a line saying how many were left out). */
+function lastLines(text: string, max = 12): string {
+  const lines = text.replace(/\n$/, '').split('\n');
+  if (lines.length <= max) return lines.join('\n');
+  return [`… (${lines.length - max} earlier lines)`, ...lines.slice(-max)].join('\n');
 }
 
 export interface LearnSessionOptions {
@@ -130,6 +169,11 @@ export class LearnSession {
     return this.stepIndex >= this.lab.steps.length - 1;
   }
 
+  /** Every step of the lab is done. */
+  get complete(): boolean {
+    return this.lab.steps.length > 0 && this.lab.steps.every((s) => this.done.has(s.slug));
+  }
+
   selectBlock(i: number): boolean {
     if (i < 0 || i >= this.blocks.length) return false;
     this.blockIndex = i;
@@ -148,8 +192,21 @@ export class LearnSession {
     return true;
   }
 
-  next(): Promise<boolean> {
+  async next(): Promise<boolean> {
+    // A step of prose alone is done once read.
+    if (!this.blocks.length && nothingToCheck(this.step) && !this.done.has(this.step.slug)) this.done.add(this.step.slug);
     return this.goTo(this.stepIndex + 1);
+  }
+
+  /**
+   * Keep the lab shell's state (secret captures left out) beside the progress, so that the next
+   * session starts where this one left: never on step N with an empty $NODE.
+   */
+  async saveShell(): Promise<boolean> {
+    const script = await this.runtime.snapshot?.().catch(() => undefined);
+    if (script === undefined) return false;
+    await saveShellState(this.stateDir, this.file, script, this.runtime.secretNames?.() ?? []);
+    return true;
   }
 
   back(): Promise<boolean> {
@@ -157,18 +214,28 @@ export class LearnSession {
   }
 
   /** Run the selected block (or block `i`) and move the selection to the next one. */
-  async run(opts: { index?: number; onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void; signal?: AbortSignal } = {}): Promise<Note> {
+  async run(opts: RunBlockOptions & { index?: number } = {}): Promise<Note> {
     const blocks = this.blocks;
     if (!blocks.length) return { kind: 'info', text: 'This step has no commands to run.' };
     const i = opts.index ?? this.blockIndex;
     const block = blocks[i];
     if (!block) return { kind: 'error', text: `There is no block ${i + 1} in this step (it has ${blocks.length}).` };
     try {
-      const result = await this.runtime.runBlock(this.step, block, { onOutput: opts.onOutput, signal: opts.signal });
+      const result = await this.runtime.runBlock(this.step, block, { onOutput: opts.onOutput, signal: opts.signal, progress: opts.progress });
+      const stopped = opts.signal?.aborted === true && result.status !== 'passed';
       this.results.set(block.id, result);
-      if (i + 1 < blocks.length) this.blockIndex = i + 1;
-      return { kind: 'ran', block, result, explanation: explainResult(block, result) };
+      if (i + 1 < blocks.length && !stopped) this.blockIndex = i + 1;
+      await this.saveShell().catch(() => undefined);
+      // Nothing to check: the step is done once each of its blocks ran and passed.
+      let stepDone = false;
+      if (!this.done.has(this.step.slug) && nothingToCheck(this.step) && blocks.every((b) => this.results.get(b.id)?.status === 'passed')) {
+        this.done.add(this.step.slug);
+        await this.save();
+        stepDone = true;
+      }
+      return { kind: 'ran', block, result, explanation: stopped ? [] : explainResult(block, result), ...(stopped ? { stopped } : {}), ...(stepDone ? { stepDone } : {}) };
     } catch (err) {
+      if (opts.signal?.aborted) return { kind: 'info', text: 'Stopped.' };
       return errorNote(err);
     }
   }
@@ -179,14 +246,19 @@ export class LearnSession {
    */
   async check(readPasted: (block: ShBlock, index: number, total: number) => Promise<string | undefined>, opts: { signal?: AbortSignal } = {}): Promise<Note> {
     const step = this.step;
-    const lines: { ok: boolean; text: string; detail: string[] }[] = [];
+    const lines: CheckLine[] = [];
     const verify = verifyBlocks(step);
     try {
       if (verify.length) {
         for (const block of verify) {
           const result = await this.runtime.runBlock(step, block, { signal: opts.signal });
           const title = block.attrs.name ?? firstLine(blockText(block));
-          lines.push({ ok: result.status === 'passed', text: title, detail: explainResult(block, result) });
+          const ok = result.status === 'passed';
+          // A typed block's rows are its result: always shown. A failed command shows what it ran
+          // and printed, so that the learner can see why (and run it themselves).
+          const typed = block.kind !== 'sh';
+          const output = typed || !ok ? lastLines(result.output) : undefined;
+          lines.push({ ok, text: title, detail: explainResult(block, result), ...(!ok && block.kind === 'sh' ? { command: block.command } : {}), ...(output?.trim() ? { output } : {}) });
         }
       } else {
         const withExpected = this.blocks.filter((b): b is ShBlock => b.kind === 'sh' && !!b.expected);
@@ -221,9 +293,9 @@ export class LearnSession {
     return { kind: 'reveal', what, blocks };
   }
 
-  async cleanup(): Promise<Note> {
+  async cleanup(opts: { progress?: (message: string) => void; signal?: AbortSignal } = {}): Promise<Note> {
     try {
-      return { kind: 'cleanup', results: await this.runtime.cleanup() };
+      return { kind: 'cleanup', results: await this.runtime.cleanup(opts) };
     } catch (err) {
       return errorNote(err);
     }
