@@ -152,6 +152,15 @@ async function main(): Promise<void> {
   const stdout = safeStream(process.stdout);
   const stderr = safeStream(process.stderr);
   const uninstall = installSignalHandlers(controller, stderr, () => interrupt);
+  // Node exits with code 0 when nothing is left to wait for, even with a command half done (a
+  // promise nobody will settle). That is a bug of ours; it must never look like a success, nor
+  // pass silently in the middle of a cleanup.
+  let finished = false;
+  process.once('beforeExit', () => {
+    if (finished) return;
+    stderr.write('kubelab: internal error: the command stopped waiting before it was done (this is a bug in kubelab; please report it)\n  hint: run `kubelab cleanup` to finish what a run left\n');
+    process.exit(2);
+  });
   const code = await runCli(process.argv.slice(2), {
     stdin: process.stdin,
     stdout,
@@ -159,6 +168,7 @@ async function main(): Promise<void> {
     signal: controller.signal,
     onCommand: (command) => (interrupt = command.interrupt ?? CLEANUP_INTERRUPT),
   });
+  finished = true;
   uninstall();
   process.exitCode = code;
   // Do not hang on a forgotten handle (a child process, a socket): give output time to flush.

@@ -1,9 +1,13 @@
-// `kubelab doctor`: are the tools a cluster lab needs here, which versions, and how to get the
-// missing ones. Pure checks over an injectable command runner, so tests need no real tools.
+// `kubelab doctor`: are the tools a cluster lab needs here, which versions, which Kubernetes
+// versions have a node image set up, and how to get the missing ones. Checks over an injectable
+// command runner and readiness check, so tests need no real tools.
 import { ProcessError, runProcess } from './node/process.js';
 import { toolEnv, type ToolEnv } from './cluster/env.js';
+import type { Readiness } from './setup/ready.js';
+import { DEFAULT_KUBERNETES, KUBERNETES_RELEASES, type KubernetesRelease } from './setup/versions.js';
 
-export type CheckStatus = 'ok' | 'missing' | 'broken';
+/** `absent`: not set up and not needed yet (a Kubernetes version other than the default). */
+export type CheckStatus = 'ok' | 'missing' | 'broken' | 'absent';
 
 export interface DoctorCheck {
   /** `docker`, `docker daemon`, `kind`, `kubectl`, `jq`. */
@@ -62,7 +66,7 @@ export function toolSpecs(tools: Pick<ToolEnv, 'docker' | 'kind' | 'kubectl'>): 
       program: tools.kind,
       args: ['version'],
       version: firstMatch(/\b(v\d+\.\d+\.\d+\S*)/),
-      fix: 'go install sigs.k8s.io/kind@v0.32.0 (puts kind in $(go env GOPATH)/bin), or set KUBELAB_KIND; in this repository `npm run cluster:prepare` builds it with the node image',
+      fix: '`kubelab setup` builds it (with the node image and kubectl), or `go install sigs.k8s.io/kind@v0.32.0`, or set KUBELAB_KIND',
     },
     {
       name: 'kubectl',
@@ -75,7 +79,7 @@ export function toolSpecs(tools: Pick<ToolEnv, 'docker' | 'kind' | 'kubectl'>): 
           return firstMatch(/(v\d+\.\d+\.\d+\S*)/)(out);
         }
       },
-      fix: 'install Debian\'s kubernetes-client package (`sudo apt-get install kubernetes-client`) or a kubectl release binary, or set KUBELAB_KUBECTL; `npm run cluster:prepare` builds one',
+      fix: '`kubelab setup` makes one of the cluster\'s version; or install a kubectl release binary, or set KUBELAB_KUBECTL',
     },
     {
       name: 'jq',
@@ -87,9 +91,17 @@ export function toolSpecs(tools: Pick<ToolEnv, 'docker' | 'kind' | 'kubectl'>): 
   ];
 }
 
-/** `env` says where the tools are (KUBELAB_KIND, KUBELAB_KUBECTL, KUBELAB_DOCKER, KUBELAB_CACHE's cluster.env). */
-export async function runDoctor(opts: { env: NodeJS.ProcessEnv; run?: CommandRunner }): Promise<DoctorReport> {
+/** Whether `kubelab setup` made a version (src/setup/ready.ts), injectable for tests. */
+export type ReadinessCheck = (release: KubernetesRelease, env: NodeJS.ProcessEnv) => Promise<Readiness>;
+
+/**
+ * `env` says where the tools are (KUBELAB_KIND, KUBELAB_KUBECTL, KUBELAB_DOCKER, KUBELAB_CACHE's
+ * cluster.env). Then one check per Kubernetes version of kubelab's table: its node image, set up
+ * or not (only the default version's counts as missing).
+ */
+export async function runDoctor(opts: { env: NodeJS.ProcessEnv; run?: CommandRunner; readiness?: ReadinessCheck }): Promise<DoctorReport> {
   const run = opts.run ?? runCommand;
+  const readiness = opts.readiness ?? (async (release, env) => (await import('./setup/ready.js')).clusterToolsReadiness(release, env));
   const checks: DoctorCheck[] = [];
   for (const spec of toolSpecs(toolEnv(opts.env))) {
     const r = await run([spec.program, ...spec.args]);
@@ -102,7 +114,16 @@ export async function runDoctor(opts: { env: NodeJS.ProcessEnv; run?: CommandRun
     }
     if (spec.name === 'docker' && r !== 'not-found') checks.push(await daemonCheck(run, spec.program));
   }
-  return { checks, ok: checks.every((c) => c.status === 'ok') };
+  for (const release of KUBERNETES_RELEASES) checks.push(nodeImageCheck(release, await readiness(release, opts.env)));
+  return { checks, ok: checks.every((c) => c.status === 'ok' || c.status === 'absent') };
+}
+
+function nodeImageCheck(release: KubernetesRelease, state: Readiness): DoctorCheck {
+  const name = `node image ${release.version}`;
+  if (state.ready) return { name, status: 'ok', program: state.tools.kind, version: `${state.tools.nodeImage} (${state.tools.nodeImageSource}), kind ${state.tools.kindVersion}, kubectl ${state.tools.kubectl}` };
+  const minor = release.forMinor ? release.minor : release.version;
+  const fix = `kubelab setup --kubernetes ${minor} (a kind lab of this version also runs it by itself)`;
+  return { name, status: release.version === DEFAULT_KUBERNETES ? 'missing' : 'absent', program: 'kubelab setup', detail: `not set up: ${state.missing}`, fix };
 }
 
 async function daemonCheck(run: CommandRunner, docker: string): Promise<DoctorCheck> {
@@ -116,7 +137,7 @@ async function daemonCheck(run: CommandRunner, docker: string): Promise<DoctorCh
       status: 'broken',
       program: docker,
       detail,
-      fix: denied ? 'add yourself to the docker group (`sudo usermod -aG docker $USER`, then log in again)' : 'start it: `sudo systemctl start docker` (in this repository, test/cluster/docker-up.sh starts one)',
+      fix: denied ? 'add yourself to the docker group (`sudo usermod -aG docker $USER`, then log in again)' : 'start it: `sudo systemctl start docker`, or `sudo kubelab setup`, which starts one',
     };
   }
   return { name: 'docker daemon', status: 'ok', program: docker, version: r.stdout.trim() };
@@ -131,9 +152,9 @@ export function formatDoctor(report: DoctorReport, paint: (style: 'green' | 'red
   const width = Math.max(...report.checks.map((c) => c.name.length));
   const lines: string[] = [];
   for (const c of report.checks) {
-    const mark = c.status === 'ok' ? paint('green', 'ok     ') : c.status === 'missing' ? paint('red', 'missing') : paint('red', 'broken ');
+    const mark = c.status === 'ok' ? paint('green', 'ok     ') : c.status === 'missing' ? paint('red', 'missing') : c.status === 'absent' ? paint('gray', '-      ') : paint('red', 'broken ');
     lines.push(`${mark} ${c.name.padEnd(width)}  ${c.status === 'ok' ? c.version : c.detail}`);
-    if (c.fix && c.status !== 'ok') lines.push(`        ${' '.repeat(width)}  ${paint('yellow', `fix: ${c.fix}`)}`);
+    if (c.fix && c.status !== 'ok') lines.push(`        ${' '.repeat(width)}  ${c.status === 'absent' ? paint('gray', `to use it: ${c.fix}`) : paint('yellow', `fix: ${c.fix}`)}`);
   }
   lines.push(report.ok ? 'everything kubelab needs for cluster labs is here' : paint('red', 'some tools are missing: cluster labs cannot run until they are installed'));
   return lines.join('\n') + '\n';

@@ -3,7 +3,7 @@
 export * from './lab/model.js';
 export * from './engine/types.js';
 export * from './errors.js';
-export { parseLab, lintLab } from './lab/parse.js';
+export { analyzeLab, parseLab, lintLab, type LabAnalysis } from './lab/parse.js';
 export { runLab } from './engine/runner.js';
 export { finishJournals, finishJournal, type FinishOptions } from './engine/finish.js';
 export { executeBlock, skippedResult } from './engine/execute.js';

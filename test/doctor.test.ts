@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { formatDoctor, runCommand, runDoctor, toolSpecs, type CommandRunner } from '../src/doctor.js';
+import { formatDoctor, runCommand, runDoctor, toolSpecs, type CommandRunner, type ReadinessCheck } from '../src/doctor.js';
+import { KUBERNETES_RELEASES } from '../src/setup/versions.js';
 
 const env = { KUBELAB_CACHE: '/nonexistent-kubelab-cache', PATH: '/usr/bin' } as NodeJS.ProcessEnv;
 
@@ -14,10 +15,17 @@ function fakeTools(answers: Record<string, { exitCode: number; stdout?: string; 
   };
 }
 
+/** v1.36.1 set up (a built image), the other versions not. */
+const onlyDefault: ReadinessCheck = async (release) =>
+  release.version === 'v1.36.1'
+    ? { ready: true, tools: { version: 'v1.36.1', kindVersion: 'v0.32.0', kind: '/c/kind', kubectl: '/c/kubectl', nodeImage: 'kubelab/node:v1.36.1-abc', pauseImage: 'p', nodeImageSource: 'built', envFile: '/c/e' } }
+    : { ready: false, missing: `Kubernetes ${release.version} was never set up in /c` };
+
 describe('runDoctor', () => {
   it('reports each version and ok when everything is there', async () => {
     const report = await runDoctor({
       env,
+      readiness: onlyDefault,
       run: fakeTools({
         docker: { exitCode: 0, stdout: '28.2.2\n' },
         'docker info': { exitCode: 0, stdout: '20.10.24 cgroup v1\n' },
@@ -27,18 +35,38 @@ describe('runDoctor', () => {
       }),
     });
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => [c.name, c.version])).toEqual([
+    expect(report.checks.slice(0, 5).map((c) => [c.name, c.version])).toEqual([
       ['docker', '28.2.2'],
       ['docker daemon', '20.10.24 cgroup v1'],
       ['kind', 'v0.32.0'],
       ['kubectl', 'v1.36.1'],
       ['jq', '1.6'],
     ]);
+    // One line per version of the table: set up, or how to set it up (not counted as missing).
+    expect(report.checks.slice(5).map((c) => [c.name, c.status])).toEqual(KUBERNETES_RELEASES.map((r) => [`node image ${r.version}`, r.version === 'v1.36.1' ? 'ok' : 'absent']));
+    const text = formatDoctor(report);
+    expect(text).toMatch(/^ok +node image v1\.36\.1 +kubelab\/node:v1\.36\.1-abc \(built\), kind v0\.32\.0, kubectl \/c\/kubectl$/m);
+    expect(text).toMatch(/^- +node image v1\.35\.4 +not set up: Kubernetes v1\.35\.4 was never set up in \/c$/m);
+    expect(text).toMatch(/to use it: kubelab setup --kubernetes 1\.35 /);
+    expect(text).toMatch(/to use it: kubelab setup --kubernetes v1\.36\.3 /);
+    expect(text).toMatch(/everything kubelab needs/);
+  });
+
+  it('the default version without a node image is missing: doctor fails and says `kubelab setup`', async () => {
+    const report = await runDoctor({ env, readiness: async (r) => ({ ready: false, missing: `Kubernetes ${r.version} was never set up in /c` }), run: async () => ({ exitCode: 0, stdout: '' , stderr: '' }) });
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c) => c.name === 'node image v1.36.1')).toMatchObject({ status: 'missing', fix: expect.stringMatching(/^kubelab setup --kubernetes 1\.36 /) });
+  });
+
+  it('no fix mentions a test script', async () => {
+    const report = await runDoctor({ env, readiness: onlyDefault, run: async () => 'not-found' });
+    for (const c of report.checks) expect(c.fix ?? '').not.toMatch(/npm run|test\//);
   });
 
   it('says how to install what is missing and how to fix a daemon that refuses', async () => {
     const report = await runDoctor({
       env,
+      readiness: onlyDefault,
       run: fakeTools({
         docker: { exitCode: 0, stdout: '28.2.2\n' },
         'docker info': { exitCode: 1, stderr: 'permission denied while trying to connect to the Docker daemon socket\n' },
@@ -49,16 +77,16 @@ describe('runDoctor', () => {
     expect(report.ok).toBe(false);
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
     expect(byName['docker daemon']).toMatchObject({ status: 'broken', fix: expect.stringMatching(/docker group/) });
-    expect(byName.kind).toMatchObject({ status: 'missing', fix: expect.stringMatching(/go install sigs\.k8s\.io\/kind@v0\.32\.0.*npm run cluster:prepare/) });
+    expect(byName.kind).toMatchObject({ status: 'missing', fix: expect.stringMatching(/kubelab setup.*go install sigs\.k8s\.io\/kind@v0\.32\.0/) });
     expect(byName.kubectl!.version).toBe('v1.30.0');
     const text = formatDoctor(report);
     expect(text).toMatch(/^missing kind +kind not found$/m);
-    expect(text).toMatch(/fix: go install/);
+    expect(text).toMatch(/fix: `kubelab setup` builds it/);
   });
 
   it('checks the kind that KUBELAB_KIND names', async () => {
     const seen: string[] = [];
-    await runDoctor({ env: { ...env, KUBELAB_KIND: '/opt/kind' }, run: async (argv) => (seen.push(argv[0]!), 'not-found') });
+    await runDoctor({ env: { ...env, KUBELAB_KIND: '/opt/kind' }, readiness: onlyDefault, run: async (argv) => (seen.push(argv[0]!), 'not-found') });
     expect(seen).toContain('/opt/kind');
   });
 

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# The whole test suite (`npm test`): host packages, build, docker + a kind node image, then
-# every vitest project (unit: parser, matcher, engine with real bash, reporters, CLI, learner
-# mode in tmux, gradebook in Chromium; e2e: real kind clusters). Prints a closing
-# "N passed, N failed, N skipped" line.
+# The whole test suite (`npm test`): host packages, build, type-check of the tests, lint, docker
+# + a kind node image, then every vitest project (unit: parser, matcher, engine with real bash,
+# reporters, CLI, learner mode in tmux, gradebook in Chromium; e2e: real kind clusters). Prints a
+# closing "N passed, N failed, N skipped" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 start=$(date +%s)
 bash test/setup-host.sh
 npx tsc -p tsconfig.json
+npx tsc -p tsconfig.test.json   # the tests and benchmarks type-check too
+npm run lint:code
 bash test/cluster/prepare.sh   # kubelab setup, from the dist/ just built
 
 results=$(mktemp)
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+npx vitest run --project unit --project e2e --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
 
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

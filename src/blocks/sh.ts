@@ -33,7 +33,10 @@ async function execute(block: ShBlock, ctx: ExecContext): Promise<ExecOutcome> {
   });
   const attempt = judge(block, run);
   const passed = attempt.exitOk && (attempt.match?.ok ?? true);
-  const captures = passed && attempt.match && Object.keys(attempt.match.captures).length ? attempt.match.captures : undefined;
+  // A block whose only problem is its output still reports what its matching lines captured;
+  // executeBlock sets them only where the session's policy says so (update).
+  const found = passed ? attempt.match?.captures : attempt.exitOk ? attempt.match?.partialCaptures : undefined;
+  const captures = found && Object.keys(found).length ? found : undefined;
   let hint = passed ? undefined : failureHint(block, attempt);
   if (run.notice) hint = hint ? `${hint}; ${run.notice}` : run.notice;
   return {

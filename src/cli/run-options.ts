@@ -6,6 +6,7 @@ import { bashVariableProblem } from '../match/shell-names.js';
 import type { Reporter } from '../report/types.js';
 import { configOf, type CliContext } from './context.js';
 import type { ReporterFlags } from './reporters.js';
+import { parseClusterOverride, type ClusterOverride } from './cluster-setup.js';
 
 export interface RunFlags extends ReporterFlags {
   var: Record<string, string>;
@@ -20,6 +21,10 @@ export interface RunFlags extends ReporterFlags {
   context?: string;
   nodeImage?: string;
   ssh: Record<string, string>;
+  sshConfig?: string;
+  cluster?: ClusterOverride;
+  /** false with --no-setup. */
+  setup: boolean;
 }
 
 export function parseVar(value: string, previous: Record<string, string>): Record<string, string> {
@@ -61,17 +66,22 @@ export function addRunOptions(cmd: Command): Command {
     .option('--reuse', 'kind: reuse a running cluster of the lab\'s name instead of creating one')
     .option('--keep', 'kind: keep the cluster kubelab created after the run')
     .option('--context <name>', 'existing clusters: the kubeconfig context to use')
-    .option('--node-image <image>', 'kind: node image (default: $KUBELAB_NODE_IMAGE or kind\'s default)')
-    .option('--ssh <NODE=TARGET>', 'existing clusters: reach NODE over ssh at TARGET (user@host) when it is not a kind container (repeatable)', parseSshTarget, {});
+    .option('--node-image <image>', 'kind: node image (default: the one `kubelab setup` made for the lab\'s version, or $KUBELAB_NODE_IMAGE)')
+    .option('--no-setup', 'kind: do not set up missing cluster tools (kind, the node image, kubectl); refuse instead and say what is missing')
+    .option('--cluster <provider>', 'run a cluster lab on this provider instead of its front matter\'s: existing (your current context, or --context) or kind', parseClusterOverride)
+    .option('--ssh <NODE=TARGET>', 'existing clusters: reach NODE over ssh at TARGET (user@host, or ssh://user@host:port) instead of docker exec (repeatable)', parseSshTarget, {})
+    .option('--ssh-config <file>', 'existing clusters: the ssh client configuration for --ssh (ssh -F FILE: keys, ports, known hosts)');
 }
 
-export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, reporters: Reporter[]): RunOptions {
+/** `toolsEnv`: what the lab's set-up adds to the configuration (clusterToolsEnv); the user's environment wins. */
+export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, reporters: Reporter[], toolsEnv: Record<string, string> = {}): RunOptions {
   const cluster: NonNullable<RunOptions['cluster']> = {};
   if (flags.reuse) cluster.reuse = true;
   if (flags.keep) cluster.keep = true;
   if (flags.context !== undefined) cluster.context = flags.context;
   if (flags.nodeImage !== undefined) cluster.nodeImage = flags.nodeImage;
   if (Object.keys(flags.ssh ?? {}).length > 0) cluster.sshTargets = flags.ssh;
+  if (flags.sshConfig !== undefined) cluster.sshConfig = resolve(ctx.cwd, flags.sshConfig);
   return {
     vars: flags.var,
     from: flags.from,
@@ -79,10 +89,11 @@ export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, 
     keepGoing: flags.keepGoing === true,
     cleanup: flags.cleanup,
     force: flags.force === true,
-    config: configOf(ctx, flags),
+    config: configOf({ cwd: ctx.cwd, env: { ...toolsEnv, ...ctx.env } }, flags),
     reporters,
     signal: ctx.signal,
     cluster,
+    labPath: resolve(ctx.cwd, labFile),
     cwd: dirname(resolve(ctx.cwd, labFile)),
   };
 }

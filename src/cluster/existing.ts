@@ -1,11 +1,12 @@
 // The `existing` provider: a cluster the user already has (current or --context context). The
-// kubeconfig is copied to a private file with that context current; nodes are reached with
-// docker exec when they are kind containers, else ssh (ProviderOptions.sshTargets).
+// kubeconfig is copied to a private file with that context current; a node is reached over ssh
+// when the run maps it to a target (--ssh NODE=TARGET: the user said how), else with docker exec
+// when it is a kind container here. The lab's shell gets the same map for its node_exec function.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from '../lab/model.js';
 import type { ClusterHandle, ClusterProvider, ProviderOptions } from './types.js';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, type KubelabError, UsageError } from '../errors.js';
 import { loadKubeConfig, KubeClient } from '../kube/client.js';
 import { DockerNodeAccess } from '../node/docker.js';
 import { SshNodeAccess } from '../node/ssh.js';
@@ -13,7 +14,7 @@ import type { NodeTools } from '../node/types.js';
 import { runProcess } from '../node/process.js';
 import { KubeClusterHandle, listNodeInfo } from './handle.js';
 import { defaultConfig } from '../config.js';
-import type { NodeInfo } from './resolve.js';
+import { resolveNodeName, type NodeInfo } from './resolve.js';
 
 export const existingProvider: ClusterProvider = {
   name: 'existing',
@@ -29,16 +30,52 @@ export const existingProvider: ClusterProvider = {
     opts.progress?.(`using context ${context} (${nodes.length} node${nodes.length === 1 ? '' : 's'})`);
     const config = opts.config ?? defaultConfig();
     const tools = { docker: config.tools.docker, ssh: config.tools.ssh };
-    return new KubeClusterHandle('existing', context, kubeconfigPath, context, async (node) => connectExisting(node, opts.sshTargets ?? {}, tools), config);
+    const ssh = { targets: resolveSshTargets(opts.sshTargets ?? {}, nodes), args: opts.sshConfig ? ['-F', opts.sshConfig] : [] };
+    const env = nodeExecEnv(tools, ssh.targets, opts.sshConfig);
+    return new KubeClusterHandle('existing', context, kubeconfigPath, context, async (node) => connectExisting(node, ssh, tools), config, env);
   },
 };
 
-async function connectExisting(node: NodeInfo, sshTargets: Record<string, string>, tools: Required<NodeTools>) {
+/**
+ * `--ssh` keys are node names or the aliases labs use (worker-0, control-plane): each is resolved
+ * against the cluster's nodes now, so a typo fails before the first step. The map keeps both the
+ * key as given and the node's name.
+ */
+export function resolveSshTargets(asked: Record<string, string>, nodes: NodeInfo[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, target] of Object.entries(asked)) {
+    let node: NodeInfo;
+    try {
+      node = resolveNodeName(key, nodes);
+    } catch (e) {
+      throw new UsageError('ssh-unknown-node', `--ssh ${key}=${target}: ${(e as Error).message}`, { hint: (e as KubelabError).hint });
+    }
+    out[key] = target;
+    out[node.name] = target;
+  }
+  return out;
+}
+
+/**
+ * The environment the lab shell's node_exec function reads (src/engine/shell-init.ts): the
+ * programs, and the ssh targets as NODE=TARGET lines. Set even when empty, so that a value from
+ * the user's environment never decides how a node is reached.
+ */
+export function nodeExecEnv(tools: Required<NodeTools>, sshTargets: Record<string, string>, sshConfig?: string): Record<string, string> {
+  return {
+    KUBELAB_DOCKER: tools.docker,
+    KUBELAB_SSH: tools.ssh,
+    KUBELAB_SSH_CONFIG: sshConfig ?? '',
+    KUBELAB_NODE_SSH: Object.entries(sshTargets).map(([node, target]) => `${node}=${target}`).join('\n'),
+  };
+}
+
+async function connectExisting(node: NodeInfo, ssh: { targets: Record<string, string>; args: string[] }, tools: Required<NodeTools>) {
+  const target = ssh.targets[node.name];
+  if (target) return new SshNodeAccess(node.name, target, ssh.args, tools.ssh);
   if (await isKindNodeContainer(node.name, tools.docker)) return new DockerNodeAccess(node.name, node.name, tools.docker);
-  const target = sshTargets[node.name];
-  if (target) return new SshNodeAccess(node.name, target, [], tools.ssh);
   throw new EnvironmentError('no-node-access', `node ${node.name} is neither a kind container here nor has an ssh target`, {
-    hint: `map it to an ssh target in the cluster options: sshTargets: { '${node.name}': 'root@${node.address ?? 'HOST'}' }`,
+    hint: `say how to reach it: --ssh ${node.name}=root@${node.address ?? 'HOST'} (and --ssh-config FILE for its key or port)`,
   });
 }
 

@@ -29,8 +29,10 @@ export class KubeClusterHandle implements ClusterHandle {
     private readonly connect: (node: NodeInfo) => Promise<NodeAccess>,
     /** Tools and base environment: the lab shell gets the prepared kubectl first on PATH. */
     config?: Pick<KubelabConfig, 'tools' | 'env'>,
+    /** More environment for the lab's shell (what its node_exec function reads). */
+    extraEnv: Record<string, string> = {},
   ) {
-    this.shellEnv = config ? shellPathEnv(config) : {};
+    this.shellEnv = { ...(config ? shellPathEnv(config) : {}), ...extraEnv };
   }
 
   client(): KubeClient {

@@ -1,8 +1,8 @@
 // Cluster providers by name. The engine calls getProvider(lab.cluster.provider).setup(...).
+// kind and existing are loaded when a lab asks for them: they pull in the Kubernetes client and
+// the process layer, which a `provider: none` lab never needs (start-up time).
 import type { ClusterSpec } from '../lab/model.js';
 import type { ClusterProvider } from './types.js';
-import { kindProvider } from './kind.js';
-import { existingProvider } from './existing.js';
 import { LabError } from '../errors.js';
 
 export const noneProvider: ClusterProvider = {
@@ -12,9 +12,13 @@ export const noneProvider: ClusterProvider = {
   },
 };
 
+function lazy(name: ClusterSpec['provider'], load: () => Promise<ClusterProvider>): ClusterProvider {
+  return { name, setup: async (...args) => (await load()).setup(...args) };
+}
+
 const providers: { [K in ClusterSpec['provider']]: ClusterProvider } = {
-  kind: kindProvider,
-  existing: existingProvider,
+  kind: lazy('kind', async () => (await import('./kind.js')).kindProvider),
+  existing: lazy('existing', async () => (await import('./existing.js')).existingProvider),
   none: noneProvider,
 };
 
@@ -24,7 +28,5 @@ export function getProvider(name: ClusterSpec['provider']): ClusterProvider {
   return p;
 }
 
-export { KubeClusterHandle, listNodeInfo } from './handle.js';
 export { resolveNodeName, type NodeInfo } from './resolve.js';
-export { deleteKindCluster, kindClusters, kindKubeconfigPath, DEFAULT_KIND_CLUSTER } from './kind.js';
 export { toolEnv, clusterEnvFile } from './env.js';

@@ -2,6 +2,8 @@
 // private kubeconfig, wait for every node Ready by watching, delete it at the end unless kept.
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stripVTControlCharacters } from 'node:util';
 import type { Lab } from '../lab/model.js';
 import type { Undo } from '../engine/types.js';
 import type { ClusterHandle, ClusterProvider, ProviderOptions } from './types.js';
@@ -13,7 +15,9 @@ import { waitForNodesReady } from '../kube/nodes.js';
 import { KubeClusterHandle } from './handle.js';
 import { toolsOf, type ToolEnv } from './env.js';
 import { defaultConfig } from '../config.js';
+import { formatDuration } from '../format.js';
 import { kindConfigNodeCount, withCgroupV1Patch } from './kind-config.js';
+import { nodeExecEnv } from './existing.js';
 
 export const DEFAULT_KIND_CLUSTER = 'kubelab';
 const READY_TIMEOUT_MS = 300_000;
@@ -109,14 +113,15 @@ export const kindProvider: ClusterProvider = {
         writeFileSync(log, r.stderr + r.stdout);
         throw kindFailed(`kind ${args.join(' ')}`, r.stderr, log);
       }
-      progress(`kind cluster ${name} created in ${Math.round((Date.now() - started) / 1000)} s`);
+      progress(`kind cluster ${name} created in ${formatDuration(Date.now() - started, { style: 'timing' })}`);
     }
 
     const client = KubeClient.load({ kubeconfigPath });
     const t0 = Date.now();
     await waitForNodesReady(client, { minCount: expectedNodes, timeoutMs: READY_TIMEOUT_MS, signal: opts.signal, progress });
     progress(`all nodes Ready (${Math.round((Date.now() - t0) / 1000)} s)`);
-    return new KubeClusterHandle('kind', name, kubeconfigPath, undefined, async (node) => new DockerNodeAccess(node.name, node.name, tools.docker), config);
+    const env = nodeExecEnv({ docker: tools.docker, ssh: tools.ssh }, {});
+    return new KubeClusterHandle('kind', name, kubeconfigPath, undefined, async (node) => new DockerNodeAccess(node.name, node.name, tools.docker), config, env);
   },
 };
 
@@ -132,7 +137,7 @@ export async function deleteKindCluster(name: string, kubeconfig?: string, signa
   };
   await deleteOnce();
   for (const quietUntil = Date.now() + 3_000; Date.now() < quietUntil; ) {
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000, undefined, { signal });
     if ((await kindNodeContainers(name, tools.docker)).length) await deleteOnce();
   }
   const left = await kindNodeContainers(name, tools.docker);
@@ -177,7 +182,7 @@ export async function runKind(kind: string, args: string[], opts: { signal?: Abo
 
 /** The meaningful lines of kind's stderr: its messages and kubeadm's, not Go stack frames. */
 export function kindErrorLines(stderr: string, max = 15): string[] {
-  const lines = stderr.split('\n').map((l) => l.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').trimEnd());
+  const lines = stderr.split('\n').map((l) => stripVTControlCharacters(l).trimEnd());
   const meaningful = lines.filter((l) => l.trim() && !/^\s/.test(l) && !/^[\w./-]+\.\w+\(.*\)$/.test(l) && !/^[\w.-]+(\/[\w.@-]+)+\.\w+$/.test(l) && !/^(runtime|main)\./.test(l));
   const errors = meaningful.filter((l) => /error|fail|timed out|refused|unable/i.test(l));
   return (errors.length ? errors : meaningful).slice(-max);

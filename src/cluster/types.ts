@@ -26,6 +26,8 @@ export interface ProviderOptions {
   context?: string;
   /** Node name -> ssh target for `existing` clusters whose nodes are not kind containers. */
   sshTargets?: Record<string, string>;
+  /** ssh client configuration file for those targets (`ssh -F`). */
+  sshConfig?: string;
   /** Node image for kind (default: KUBELAB_NODE_IMAGE or kind's own default). */
   nodeImage?: string;
   /** Tools, node image and base environment (default: defaultConfig()). */

@@ -9,6 +9,13 @@
 // output and retry), with `set -u` on: an unset variable fails the block instead of expanding to
 // nothing (`rm -rf "$WORKDIR/"*`). Every item is journaled as done when it succeeds; failures are
 // reported and kept for a retry.
+//
+// That order is kept where it matters and no further: undos on independent targets (a node's
+// file, a cluster's objects, another node) run at the same time; undos on one target keep their
+// last-first order; whatever runs in the shell (`{cleanup}` blocks, `sh` undos, the Cleanup
+// section) and deleting a cluster keep their place relative to everything (see undoTarget). Each
+// undo was journaled before its action and is marked done only when it succeeded, so a crash
+// with several undos under way leaves them all pending for `kubelab cleanup`.
 import { performance } from 'node:perf_hooks';
 import type { Block, Lab } from '../lab/model.js';
 import type { CleanupResult } from '../model/report.js';
@@ -17,7 +24,7 @@ import { dispatch } from '../report/types.js';
 import type { Journal } from './journal.js';
 import type { BlockSession } from './context.js';
 import { executeBlock } from './execute.js';
-import { runUndo, type UndoRunOptions } from './undo.js';
+import { runUndo, SERIAL, targetsMeet, undoTarget, type CleanupTarget, type UndoRunOptions } from './undo.js';
 import { bashQuote } from './shell.js';
 import { describeBlock } from '../blocks/registry.js';
 
@@ -72,16 +79,19 @@ export async function runCleanupPhase(input: CleanupPhaseInput): Promise<Cleanup
   ];
   const results: CleanupResult[] = [];
   let session: BlockSession | undefined;
-  const getSession = async () => {
-    if (session) return session;
-    session = await input.session();
-    await session.shell.run('set -u', { timeoutMs: 10_000 });
-    return session;
-  };
-  const report = async (r: CleanupResult) => {
+  let opening: Promise<BlockSession> | undefined;
+  const getSession = (): Promise<BlockSession> =>
+    (opening ??= (async () => {
+      const s = await input.session();
+      await s.shell.run('set -u', { timeoutMs: 10_000 });
+      return (session = s);
+    })());
+  // Items end in any order when they run side by side: reports go out one at a time, as each ends.
+  let reported: Promise<void> = Promise.resolve();
+  const report = (r: CleanupResult): Promise<void> => {
     const safe = session ? session.redactor.fields(r, ['label', 'message', 'output']) : r;
     results.push(safe);
-    await dispatch(input.reporters, { kind: 'cleanup-end', result: safe });
+    return (reported = reported.then(() => dispatch(input.reporters, { kind: 'cleanup-end', result: safe })).catch(() => undefined));
   };
   const problems = [
     ...(input.labProblem ? [input.labProblem] : []),
@@ -112,8 +122,7 @@ export async function runCleanupPhase(input: CleanupPhaseInput): Promise<Cleanup
     for (const e of fresh) seen.add(e.id);
     return fresh.map((entry) => ({ kind: 'undo' as const, entry }));
   };
-  for (let n = 0; n < items.length; n++) {
-    const item = items[n]!;
+  const runItem = async (item: Item): Promise<void> => {
     const started = performance.now();
     if (item.kind === 'undo') {
       const { entry } = item;
@@ -128,9 +137,7 @@ export async function runCleanupPhase(input: CleanupPhaseInput): Promise<Cleanup
         journal.markUndo(entry, 'failed', message);
         await report({ label: entry.undo.label, source, status: 'failed', durationMs: performance.now() - started, message, output: (e as { output?: string }).output, pos });
       }
-      // Undos that a cleanup block registered run right after it.
-      if (entry.undo.kind === 'cleanup-block') items.splice(n + 1, 0, ...undosRegisteredSince());
-      continue;
+      return;
     }
     const { block } = item;
     try {
@@ -140,8 +147,35 @@ export async function runCleanupPhase(input: CleanupPhaseInput): Promise<Cleanup
     } catch (e) {
       await report({ label: cleanupLabel(block), source: 'cleanup-block', status: 'failed', durationMs: performance.now() - started, message: e instanceof Error ? e.message : String(e), output: (e as { output?: string }).output, pos: block.pos });
     }
-    items.splice(n + 1, 0, ...undosRegisteredSince());
+  };
+  const targetOf = (item: Item): CleanupTarget => (item.kind === 'undo' ? undoTarget(item.entry.undo) : SERIAL);
+
+  // Items start in order; each waits only for the earlier items whose targets meet its own. A
+  // serial item waits for everything before it, and nothing after it starts until it is done:
+  // the undos it registers (a `{cleanup}` block's) run right after it.
+  let running: { target: CleanupTarget; done: Promise<void> }[] = [];
+  // runItem reports its item's failure itself; a rejection here is the journal failing to write:
+  // it ends the phase (as it did when items ran one by one), once what was under way has ended.
+  const settle = async () => {
+    const ended = await Promise.allSettled(running.map((r) => r.done));
+    running = [];
+    const broken = ended.find((e) => e.status === 'rejected');
+    if (broken) throw broken.reason;
+  };
+  for (let n = 0; n < items.length; n++) {
+    const item = items[n]!;
+    const target = targetOf(item);
+    if (target.serial) {
+      await settle();
+      await runItem(item);
+      if (item.kind === 'block' || item.entry.undo.kind === 'cleanup-block') items.splice(n + 1, 0, ...undosRegisteredSince());
+      continue;
+    }
+    const before = running.filter((r) => targetsMeet(r.target, target)).map((r) => r.done);
+    running.push({ target, done: Promise.allSettled(before).then(() => runItem(item)) });
   }
+  await settle();
+  await reported;
   for (const message of problems) await report({ label: 'cleanup blocks', source: 'cleanup-block', status: 'failed', durationMs: 0, message });
   return results;
 }

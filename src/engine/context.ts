@@ -31,6 +31,8 @@ export interface BlockSession {
   output?(block: Block, stream: 'stdout' | 'stderr', chunk: string): void;
   /** After a passing block set captures (journal them; `secret` ones are kept out of reports). */
   captured?(captures: Record<string, string>, secret: boolean): void;
+  /** Set the captures of a block whose only problem is its output (`kubelab update`: later blocks need them). */
+  capturesOnOutputMismatch?: boolean;
   /** Replace a kind's execute (tests, embedders). */
   executors?: Partial<Executors>;
 }

@@ -65,7 +65,10 @@ export async function executeBlock(session: BlockSession, step: Step | undefined
   if (out.status !== 'passed' && attempts > 1) out.message = `${out.message ?? 'failed'} (after ${attempts} attempts in ${formatDuration(durationMs)})`;
 
   const secret = block.attrs.secret;
-  if (out.status === 'passed' && out.captures) {
+  const outputOnly = out.status === 'failed' && !out.timedOut && !out.aborted && out.diff !== undefined;
+  // Captures of a block that did not pass are kept only where the session's policy says so.
+  if (out.captures && out.status !== 'passed' && !(outputOnly && session.capturesOnOutputMismatch)) out = { ...out, captures: undefined };
+  if (out.captures) {
     for (const [name, value] of Object.entries(out.captures)) {
       if (secret) session.redactor.addSecret(value);
       session.vars[name] = value;
@@ -76,7 +79,7 @@ export async function executeBlock(session: BlockSession, step: Step | undefined
   if (secret && out.status !== 'passed') {
     // What did not match is unknown, so none of it may be shown: it may be the secret itself.
     const hidden = out.output || out.stdout || out.stderr ? `${REDACTED} (the output of a secret block is never shown)\n` : '';
-    out = { ...out, output: hidden, stdout: hidden, stderr: '', diff: undefined, hint: 'the output of a `secret` block is not shown; run its command by hand to see it' };
+    out = { ...out, output: hidden, stdout: hidden, stderr: '', diff: undefined, captures: undefined, hint: 'the output of a `secret` block is not shown; run its command by hand to see it' };
   }
   return redactResult(session, block, { ...out, durationMs }, attempts);
 }

@@ -1,6 +1,14 @@
 // The on-disk journal of a run: every undo is written (fsync'd, atomic rename) BEFORE the action
 // it protects, and marked done as cleanup completes it, so that a run killed at any moment can be
 // finished by `kubelab cleanup` (finishJournals) in another process. One file per lab.
+//
+// Every write is an atomic rename, so a killed process (kill -9) always leaves a whole journal for
+// the next one. fsync only matters when the machine itself goes down, and then only for what
+// outlives it: undos and cleanup blocks still to run. A journal that holds none yet (a lab with no
+// Cleanup section before its first undo) records only the run's process groups, which a machine
+// crash ends anyway, so it is written without fsync; from the first write that holds an
+// obligation on, every write of that journal is fsync'd (also the one marking the last undo
+// done: an old copy coming back after a power cut must not bring back an undo that already ran).
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
@@ -41,16 +49,17 @@ export function journalPath(stateDir: string, labFile: string, labId: string): s
   return join(journalDir(stateDir), `${safe}-${hash}.json`);
 }
 
-function writeAtomic(path: string, text: string): void {
+function writeAtomic(path: string, text: string, durable: boolean): void {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, text);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, path);
+  if (!durable) return;
   // The rename itself must survive a crash: fsync the directory.
   try {
     const dfd = openSync(dirname(path), 'r');
@@ -67,6 +76,8 @@ function writeAtomic(path: string, text: string): void {
 export class Journal {
   readonly stack: UndoStack;
   private removed = false;
+  /** Whether writes are fsync'd: from the first one that holds an obligation on (see the header). */
+  private durable = false;
 
   private constructor(
     readonly path: string,
@@ -79,8 +90,9 @@ export class Journal {
    * Start the journal of a run. Refuses (KubelabError `dirty-journal`) when an unfinished journal
    * of the same lab exists, unless `force` (the old journal is then kept aside, not lost).
    */
-  static create(stateDir: string, lab: Lab, init: { runId: string; cwd: string; vars: Record<string, string>; force?: boolean }): Journal {
-    const path = journalPath(stateDir, lab.file, lab.id);
+  static create(stateDir: string, lab: Lab, init: { runId: string; cwd: string; vars: Record<string, string>; force?: boolean; labPath?: string }): Journal {
+    const labPath = init.labPath ?? resolve(lab.file);
+    const path = journalPath(stateDir, labPath, lab.id);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     let existing: Journal | undefined;
     try {
@@ -114,7 +126,7 @@ export class Journal {
     const data: JournalData = {
       version: 1,
       runId: init.runId,
-      lab: { file: resolve(lab.file), id: lab.id, title: lab.title },
+      lab: { file: labPath, id: lab.id, title: lab.title },
       pid: process.pid,
       startedAt: new Date().toISOString(),
       cwd: init.cwd,
@@ -136,7 +148,15 @@ export class Journal {
 
   save(): void {
     if (this.removed) return;
-    writeAtomic(this.path, `${JSON.stringify(this.data, null, 2)}\n`);
+    this.durable ||= this.hasObligations();
+    writeAtomic(this.path, `${JSON.stringify(this.data, null, 2)}\n`, this.durable);
+  }
+
+  /** Whether anything outlives a machine crash: undos or cleanup blocks still to run. */
+  private hasObligations(): boolean {
+    if (this.stack.unfinished > 0) return true;
+    const done = new Set(this.data.cleanupDone);
+    return [...(this.data.cleanupSection ?? []).map((b) => b.id), ...(this.data.cleanupBlocks ?? [])].some((id) => !done.has(id));
   }
 
   /** Whether an undo matching `match` is still to be done (pending, or failed and to retry). */
@@ -191,7 +211,8 @@ export class Journal {
   /** Keep the lab shell's state for a cleanup after a crash (written atomically, mode 0600). */
   saveShellState(script: string): void {
     if (this.removed) return;
-    writeAtomic(this.statePath, script);
+    this.durable ||= this.hasObligations();
+    writeAtomic(this.statePath, script, this.durable);
   }
 
   shellState(): string | undefined {

@@ -3,6 +3,7 @@
 // Elsewhere: `ps`, descendants of the shell.
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ProcInfo {
   pid: number;
@@ -70,7 +71,12 @@ export function shellProcesses(shellPid: number, since?: number): ProcInfo[] {
     for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
     mine = [];
     const todo = [shellPid];
-    while (todo.length) for (const c of children.get(todo.pop()!) ?? []) (mine.push(c), todo.push(c.pid));
+    while (todo.length) {
+      for (const c of children.get(todo.pop()!) ?? []) {
+        mine.push(c);
+        todo.push(c.pid);
+      }
+    }
   }
   // 20 ms of slack: start times have a 10 ms resolution.
   return since === undefined ? mine : mine.filter((p) => p.startedAt === undefined || p.startedAt >= since - 0.02);
@@ -164,12 +170,12 @@ export async function endProcessGroups(shells: ShellProcessGroups | readonly She
   signal('SIGTERM');
   const graceMs = opts.graceMs ?? 2000;
   const deadline = Date.now() + graceMs;
-  while (members().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (members().length && Date.now() < deadline) await sleep(50);
   if (members().length) {
     signal('SIGCONT');
     signal('SIGKILL');
     const killDeadline = Date.now() + 2000;
-    while (members().length && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 20));
+    while (members().length && Date.now() < killDeadline) await sleep(20);
   }
   return { found, left: members().length };
 }

@@ -75,7 +75,8 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   const config = options.config ?? defaultConfig();
   const runSignal = options.signal ?? new AbortController().signal;
   const stateDir = options.stateDir ?? config.stateDir;
-  const cwd = resolve(options.cwd ?? dirname(resolve(lab.file)));
+  const labPath = options.labPath ?? resolve(lab.file);
+  const cwd = resolve(options.cwd ?? dirname(labPath));
   const vars: Record<string, string> = { ...lab.vars, ...options.vars };
 
   // Reporter calls are serialized, so output chunks and progress lines keep their order.
@@ -109,7 +110,7 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
   try {
     const selected = selectSteps(lab, options);
     try {
-      journal = Journal.create(stateDir, lab, { runId, cwd, vars: { ...vars }, force: options.force });
+      journal = Journal.create(stateDir, lab, { runId, cwd, vars: { ...vars }, force: options.force, labPath });
     } catch (e) {
       if (e instanceof KubelabError) throw e;
       throw new EnvironmentError('state-dir', `cannot write the cleanup journal in ${stateDir}: ${(e as Error).message}`, { hint: 'point --state-dir or KUBELAB_STATE_DIR at a writable directory' });
@@ -137,6 +138,7 @@ export async function runLab(lab: Lab, options: RunOptions = {}): Promise<RunRep
       captured: (captures, secret) => {
         for (const [name, value] of Object.entries(captures)) j.setVar(name, value, secret);
       },
+      capturesOnOutputMismatch: options.continueOnOutputMismatch === true,
       executors: options.executors,
     });
     // A crash must leave `kubelab cleanup` the state its cleanup blocks would have had.

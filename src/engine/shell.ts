@@ -6,8 +6,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Shell, ShellRunResult } from './types.js';
 import { INIT_SCRIPT, STATE_COMPLETE } from './shell-init.js';
 import { bootId, processStartTime, shellProcesses, signalProcesses, tryKill, uptimeSeconds, type ShellProcessGroups } from './procs.js';
@@ -552,7 +554,9 @@ class PersistentShell implements Shell {
     const left = shellProcesses(proc.pid);
     if (!left.length) return;
     signalProcesses(left, -1, 'SIGTERM');
-    await delay(100);
+    // A kept (ref'd) timer: with the dead shell's pipes closed it may be the only thing keeping
+    // the process alive, and an unref'd one let Node exit 0 in the middle of an interrupted run.
+    await new Promise((r) => setTimeout(r, 100));
     const still = shellProcesses(proc.pid);
     if (still.length) signalProcesses(still, -1, 'SIGKILL');
   }
@@ -612,7 +616,8 @@ class PersistentShell implements Shell {
       }
     }
     if (proc) await this.reap(proc);
-    rmSync(this.dir, { recursive: true, force: true });
+    // Off the main thread: a grading closes many shells at once.
+    await rm(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -624,8 +629,9 @@ function readFileOr(path: string): string {
   }
 }
 
+/** A wait that never keeps the process alive on its own. */
 function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref?.());
+  return sleep(ms, undefined, { ref: false });
 }
 
 /** Open the run's persistent bash session. */

@@ -133,6 +133,8 @@ export interface RunOptions {
   cluster?: Omit<import('../cluster/types.js').ProviderOptions, 'stateDir' | 'signal' | 'progress'>;
   /** Replace a block kind's execute (tests, embedders); everything else of executeBlock stays. */
   executors?: Partial<Executors>;
+  /** The lab file's absolute path (default: lab.file resolved against the process's cwd). */
+  labPath?: string;
   /** Working directory of the shell session (default: the lab file's directory). */
   cwd?: string;
 }

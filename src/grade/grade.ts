@@ -1,6 +1,10 @@
 // `kubelab grade`: run a lab's read-only verify blocks against each learner's cluster, a few
 // learners at a time, each in its own shell with KUBECONFIG pointing at a private copy of the
 // learner's context. Nothing that registers an undo may run: a learner's cluster is never changed.
+// What learners can share is done once per grading: the parsed lab, each kubeconfig file's parse,
+// each cluster's reachability check (one per kubeconfig, cluster and user) and one temporary
+// directory; each learner costs one process of ours, their shell. The Kubernetes client is
+// loaded only for a lab that has a cluster.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -9,7 +13,6 @@ import type { BlockResult } from '../model/report.js';
 import type { Executors, Shell } from '../engine/types.js';
 import type { ClusterHandle } from '../cluster/types.js';
 import { KubelabError, LabError, formatPos } from '../errors.js';
-import { KubeClusterHandle } from '../cluster/handle.js';
 import { openShell } from '../engine/shell.js';
 import { executeBlock } from '../engine/execute.js';
 import { refusingUndoSink } from '../engine/context.js';
@@ -18,8 +21,7 @@ import { BLOCKS } from '../blocks/registry.js';
 import { explainMismatch } from '../learn/explain.js';
 import { VERSION } from '../version.js';
 import type { GradedCheck, GradedStep, Gradebook, GradebookStep, Learner, LearnerGrade } from './model.js';
-import { defaultKubeconfig, type Impersonation, readContext, writePrivateKubeconfig } from './kubeconfig.js';
-import { checkReachable } from './preflight.js';
+import { defaultKubeconfig, type Impersonation, contextIn, parseKubeconfig, writePrivateConfig, type RawConfig } from './kubeconfig.js';
 
 export type OpenShell = (opts: { cwd: string; env: Record<string, string> }) => Promise<Shell>;
 
@@ -85,60 +87,93 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: n
   return results;
 }
 
+/** What the learners of one grading share (see the header). */
+interface Shared {
+  dir: string;
+  kubeconfigs: Map<string, Promise<RawConfig>>;
+  reachable: Map<string, Promise<void>>;
+  cluster?: Promise<{ KubeClusterHandle: typeof import('../cluster/handle.js').KubeClusterHandle; checkReachable: typeof import('./preflight.js').checkReachable }>;
+}
+
 export async function gradeLab(lab: Lab, opts: GradeOptions): Promise<Gradebook> {
   const plan = gradableSteps(lab);
   const steps = gradebookSteps(lab);
   const possible = steps.reduce((n, s) => n + s.possible, 0);
   const started = Date.now();
-  const learners = await pool(opts.learners, opts.parallel ?? 4, async (learner) => {
-    const grade = await gradeLearner(lab, plan, learner, opts);
-    opts.onLearner?.(grade);
-    return grade;
-  });
-  return {
-    schemaVersion: 1,
-    kubelab: VERSION,
-    lab: { file: lab.file, title: lab.title, id: lab.id },
-    gradedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    as: opts.as?.user,
-    steps,
-    possible,
-    learners,
+  const shared: Shared = {
+    dir: await mkdtemp(join(tmpdir(), 'kubelab-grade-')),
+    kubeconfigs: new Map(),
+    reachable: new Map(),
+    cluster: lab.cluster.provider === 'none' && !opts.checkReachable ? undefined : Promise.all([import('../cluster/handle.js'), import('./preflight.js')]).then(([h, p]) => ({ KubeClusterHandle: h.KubeClusterHandle, checkReachable: p.checkReachable })),
   };
+  try {
+    const learners = await pool(opts.learners, opts.parallel ?? 4, async (learner, i) => {
+      const grade = await gradeLearner(lab, plan, learner, i, shared, opts);
+      opts.onLearner?.(grade);
+      return grade;
+    });
+    return {
+      schemaVersion: 1,
+      kubelab: VERSION,
+      lab: { file: lab.file, title: lab.title, id: lab.id },
+      gradedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      as: opts.as?.user,
+      steps,
+      possible,
+      learners,
+    };
+  } finally {
+    await rm(shared.dir, { recursive: true, force: true });
+  }
 }
 
 function emptySteps(plan: { step: Step; checks: Block[] }[]): GradedStep[] {
   return plan.map(({ step, checks }) => ({ index: step.index, slug: step.slug, title: step.title, earned: 0, possible: checks.reduce((n, b) => n + pointsOf(b), 0), checks: [] }));
 }
 
-async function gradeLearner(lab: Lab, plan: { step: Step; checks: Block[] }[], learner: Learner, opts: GradeOptions): Promise<LearnerGrade> {
+/** A value computed once per key, shared by every learner that asks (a failure too). */
+function once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let p = cache.get(key);
+  if (!p) cache.set(key, (p = make()));
+  return p;
+}
+
+async function gradeLearner(lab: Lab, plan: { step: Step; checks: Block[] }[], learner: Learner, index: number, shared: Shared, opts: GradeOptions): Promise<LearnerGrade> {
   const started = Date.now();
   const kubeconfig = resolve(learner.kubeconfig ?? defaultKubeconfig(opts.env));
   const possible = plan.reduce((n, s) => n + s.checks.reduce((m, b) => m + pointsOf(b), 0), 0);
   const base = { learner: learner.name, kubeconfig, context: learner.context, possible };
-  let dir: string | undefined;
   let shell: Shell | undefined;
   try {
-    const { context } = await readContext(kubeconfig, learner.context);
+    const config = await once(shared.kubeconfigs, kubeconfig, () => parseKubeconfig(kubeconfig));
+    const context = contextIn(config, kubeconfig, learner.context);
     base.context = context;
-    if (opts.checkReachable ?? lab.cluster.provider !== 'none') await checkReachable(kubeconfig, context, opts.reachTimeoutMs ?? 5000);
-    dir = await mkdtemp(join(tmpdir(), 'kubelab-grade-'));
-    const privateKubeconfig = join(dir, 'kubeconfig');
-    await writePrivateKubeconfig(kubeconfig, context, privateKubeconfig, opts.as);
+    const cluster = await shared.cluster;
+    if (cluster && (opts.checkReachable ?? lab.cluster.provider !== 'none')) {
+      // Learners on one cluster with one identity share the check: its answer is the same.
+      const c = config.contexts!.find((x) => x.name === context)!.context;
+      const key = JSON.stringify([kubeconfig, c?.cluster, c?.user]);
+      await once(shared.reachable, key, () => cluster.checkReachable(kubeconfig, context, opts.reachTimeoutMs ?? 5000));
+    }
+    const privateKubeconfig = join(shared.dir, `learner-${index}.kubeconfig`);
+    await writePrivateConfig(config, kubeconfig, context, privateKubeconfig, opts.as);
     shell = await (opts.openShell ?? openShell)({
       cwd: dirname(resolve(lab.file)),
       env: { ...opts.env, ...lab.vars, KUBECONFIG: privateKubeconfig, KUBELAB_LEARNER: learner.name, KUBELAB_CONTEXT: context },
     });
-    const cluster = lab.cluster.provider === 'none' ? undefined : new KubeClusterHandle('existing', context, privateKubeconfig, context, async (node) => {
-      throw new KubelabError('grade-no-node-access', `grading does not reach nodes (a check asked for node ${node.name})`, { hint: 'grade with read-only API checks' });
-    });
+    const handle =
+      lab.cluster.provider === 'none' || !cluster
+        ? undefined
+        : new cluster.KubeClusterHandle('existing', context, privateKubeconfig, context, async (node) => {
+            throw new KubelabError('grade-no-node-access', `grading does not reach nodes (a check asked for node ${node.name})`, { hint: 'grade with read-only API checks' });
+          });
     const steps: GradedStep[] = [];
     for (const { step, checks } of plan) {
       const graded: GradedCheck[] = [];
       for (const block of checks) {
         if (opts.signal?.aborted) throw new KubelabError('interrupted', 'grading was interrupted', { exitCode: 130 });
-        graded.push(await runCheck(lab, step, block, shell, cluster, opts));
+        graded.push(await runCheck(lab, step, block, shell, handle, opts));
       }
       steps.push({ index: step.index, slug: step.slug, title: step.title, earned: graded.reduce((n, c) => n + c.earned, 0), possible: graded.reduce((n, c) => n + c.points, 0), checks: graded });
     }
@@ -148,7 +183,6 @@ async function gradeLearner(lab: Lab, plan: { step: Step; checks: Block[] }[], l
     return { ...base, status: 'error', error: err, earned: 0, durationMs: Date.now() - started, steps: emptySteps(plan) };
   } finally {
     await shell?.close().catch(() => undefined);
-    if (dir) await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -14,13 +14,13 @@ export interface Impersonation {
 }
 
 /** The kubeconfig a learner without one uses: $KUBECONFIG's first file, else ~/.kube/config. */
-export function defaultKubeconfig(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultKubeconfig(env: NodeJS.ProcessEnv): string {
   const first = env.KUBECONFIG?.split(delimiter).find((p) => p.trim());
   return first ?? resolve(homedir(), '.kube', 'config');
 }
 
 type Named<T> = { name: string } & T;
-interface RawConfig {
+export interface RawConfig {
   clusters?: Named<{ cluster?: Record<string, unknown> }>[];
   users?: Named<{ user?: Record<string, unknown> }>[];
   contexts?: Named<{ context?: { cluster?: string; user?: string; namespace?: string } }>[];
@@ -39,24 +39,33 @@ function absolutize(obj: Record<string, unknown> | undefined, keys: string[], ba
   return out;
 }
 
-/** Read a kubeconfig and find a context in it, or say which are there. */
-export async function readContext(kubeconfig: string, context: string | undefined): Promise<{ config: RawConfig; context: string }> {
+/** Read and parse a kubeconfig (once per file for a whole grading: see grade.ts). */
+export async function parseKubeconfig(kubeconfig: string): Promise<RawConfig> {
   if (!existsSync(kubeconfig)) {
     throw new EnvironmentError('no-kubeconfig', `kubeconfig ${kubeconfig} does not exist`, { hint: 'check the path in the roster (relative paths are relative to the roster file)' });
   }
-  let config: RawConfig;
   try {
-    config = (parseYaml(await readFile(kubeconfig, 'utf8')) ?? {}) as RawConfig;
+    return (parseYaml(await readFile(kubeconfig, 'utf8')) ?? {}) as RawConfig;
   } catch (e) {
     throw new EnvironmentError('bad-kubeconfig', `kubeconfig ${kubeconfig} is not valid YAML: ${(e as Error).message.split('\n')[0]}`, { hint: 'check the file' });
   }
+}
+
+/** The context to use in a parsed kubeconfig (the given one, else its current one), or say which are there. */
+export function contextIn(config: RawConfig, kubeconfig: string, context: string | undefined): string {
   const name = context ?? config['current-context'];
   const contexts = (config.contexts ?? []).map((c) => c.name);
   if (!name) throw new EnvironmentError('no-current-context', `kubeconfig ${kubeconfig} has no current-context and no context was given`, { hint: contexts.length ? `name one of: ${contexts.join(', ')}` : 'the kubeconfig has no contexts' });
   if (!contexts.includes(name)) {
     throw new EnvironmentError('no-such-context', `context "${name}" is not in ${kubeconfig}`, { hint: contexts.length ? `known contexts: ${contexts.join(', ')}` : 'the kubeconfig has no contexts at all' });
   }
-  return { config, context: name };
+  return name;
+}
+
+/** Read a kubeconfig and find a context in it, or say which are there. */
+export async function readContext(kubeconfig: string, context: string | undefined): Promise<{ config: RawConfig; context: string }> {
+  const config = await parseKubeconfig(kubeconfig);
+  return { config, context: contextIn(config, kubeconfig, context) };
 }
 
 /** Build the private kubeconfig text for one learner (pure apart from nothing: takes the parsed config). */
@@ -86,10 +95,15 @@ export function privateConfig(config: RawConfig, context: string, kubeconfigDir:
 /** Write the learner's private kubeconfig (mode 0600) to `outPath`; returns the context used. */
 export async function writePrivateKubeconfig(kubeconfig: string, context: string | undefined, outPath: string, as?: Impersonation): Promise<string> {
   const { config, context: name } = await readContext(kubeconfig, context);
+  await writePrivateConfig(config, kubeconfig, name, outPath, as);
+  return name;
+}
+
+/** writePrivateKubeconfig from an already parsed kubeconfig and a context known to be in it. */
+export async function writePrivateConfig(config: RawConfig, kubeconfig: string, name: string, outPath: string, as?: Impersonation): Promise<void> {
   const ctx = config.contexts!.find((c) => c.name === name)!;
   if (!config.clusters?.some((c) => c.name === ctx.context?.cluster)) {
     throw new EnvironmentError('no-such-cluster', `context "${name}" in ${kubeconfig} names cluster "${ctx.context?.cluster ?? ''}", which the file does not define`, { hint: 'fix the kubeconfig' });
   }
   await writeFile(outPath, privateConfig(config, name, dirname(resolve(kubeconfig)), as), { mode: 0o600 });
-  return name;
 }

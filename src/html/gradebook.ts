@@ -3,7 +3,8 @@
 import type { GradedCheck, Gradebook, LearnerGrade } from '../grade/model.js';
 import { formatPos } from '../errors.js';
 import { type Raw, html, pageName } from './escape.js';
-import { diffBlock, formatDuration, page } from './layout.js';
+import { formatDuration } from '../format.js';
+import { diffBlock, page } from './layout.js';
 
 function cellClass(earned: number, possible: number): string {
   if (possible === 0) return '';
@@ -15,7 +16,7 @@ export function learnerPageName(gb: Gradebook, learner: LearnerGrade): string {
 }
 
 function meta(gb: Gradebook): Raw {
-  return html`<p class="meta"><span>${gb.lab.file}</span><span>graded ${gb.gradedAt}</span><span>${formatDuration(gb.durationMs)}</span>${gb.as ? html`<span>checks ran as <code>${gb.as}</code></span>` : ''}</p>`;
+  return html`<p class="meta"><span>${gb.lab.file}</span><span>graded ${gb.gradedAt}</span><span>${formatDuration(gb.durationMs, { style: 'timing' })}</span>${gb.as ? html`<span>checks ran as <code>${gb.as}</code></span>` : ''}</p>`;
 }
 
 export function renderGradebookIndex(gb: Gradebook): string {
@@ -44,7 +45,7 @@ ${gb.learners.map((l) =>
 
 function checkSection(c: GradedCheck): Raw {
   return html`<section class="check ${c.status}" data-check="${c.id}">
-<header><span class="badge ${c.status}">${c.status}</span><h3>${c.name ?? c.id}</h3><span class="num">${c.earned} / ${c.points} pt</span><span class="pos">${formatPos(c.pos)}</span><span class="hint">${formatDuration(c.durationMs)}${c.exitCode !== undefined && c.exitCode !== null ? ` · exit ${c.exitCode}` : ''}</span></header>
+<header><span class="badge ${c.status}">${c.status}</span><h3>${c.name ?? c.id}</h3><span class="num">${c.earned} / ${c.points} pt</span><span class="pos">${formatPos(c.pos)}</span><span class="hint">${formatDuration(c.durationMs, { style: 'timing' })}${c.exitCode !== undefined && c.exitCode !== null ? ` · exit ${c.exitCode}` : ''}</span></header>
 <div class="body">
 <div class="label">Command</div>
 <pre>${c.command}</pre>
@@ -61,7 +62,7 @@ ${c.diff ? html`<div class="label">Diff (expected → actual)</div>${diffBlock(c
 export function renderLearnerPage(gb: Gradebook, l: LearnerGrade): string {
   const body = html`<p><a href="../index.html">← Gradebook</a></p>
 <h1>${l.learner}: ${l.earned} / ${l.possible}</h1>
-<p class="meta"><span>${gb.lab.title}</span>${l.context ? html`<span>context <code>${l.context}</code></span>` : ''}${l.kubeconfig ? html`<span class="mono">${l.kubeconfig}</span>` : ''}<span>${formatDuration(l.durationMs)}</span></p>
+<p class="meta"><span>${gb.lab.title}</span>${l.context ? html`<span>context <code>${l.context}</code></span>` : ''}${l.kubeconfig ? html`<span class="mono">${l.kubeconfig}</span>` : ''}<span>${formatDuration(l.durationMs, { style: 'timing' })}</span></p>
 ${l.status === 'error' ? html`<p class="error-text" id="learner-error"><b>Could not grade:</b> ${l.error?.message} <span class="hint">(${l.error?.code})</span></p>${l.error?.hint ? html`<p class="hint">${l.error.hint}</p>` : ''}` : ''}
 ${l.steps.map((s) => html`<h2 id="${s.slug}">${s.index + 1}. ${s.title} <span class="badge ${s.earned >= s.possible ? 'passed' : s.earned === 0 ? 'failed' : 'partial'}">${s.earned} / ${s.possible}</span></h2>
 ${s.checks.length ? s.checks.map(checkSection) : html`<p class="hint">Not checked.</p>`}`)}`;

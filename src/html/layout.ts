@@ -44,13 +44,6 @@ ${body}
 `}`;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 /** A unified diff, each line classed (added/removed/hunk) for colour. */
 export function diffBlock(diff: string): Raw {
   const lines = diff.replace(/\n$/, '').split('\n');

@@ -2,7 +2,8 @@
 // row per lab run, each linking to that run's own page (src/html/run.ts).
 import type { RunReport } from '../engine/types.js';
 import { html, pageName } from './escape.js';
-import { formatDuration, page } from './layout.js';
+import { formatDuration } from '../format.js';
+import { page } from './layout.js';
 
 /** The file name, under `labs/`, of the page of the `index`-th run. */
 export function runPageName(report: RunReport, index: number): string {
@@ -14,7 +15,7 @@ export function renderRunsIndex(reports: readonly RunReport[]): string {
   const total = reports.reduce((ms, r) => ms + r.durationMs, 0);
   const title = `${reports.length} lab runs: ${passed === reports.length ? 'passed' : `${reports.length - passed} not passed`}`;
   const body = html`<h1>${reports.length} lab runs</h1>
-<p class="meta"><span>${reports[0]?.startedAt ?? ''}</span><span>${formatDuration(total)}</span><span>kubelab ${reports[0]?.kubelab ?? ''}</span></p>
+<p class="meta"><span>${reports[0]?.startedAt ?? ''}</span><span>${formatDuration(total, { style: 'timing' })}</span><span>kubelab ${reports[0]?.kubelab ?? ''}</span></p>
 <div class="summary">
   <div><b>${reports.length}</b>labs</div>
   <div><b>${passed}</b>passed</div>
@@ -26,7 +27,7 @@ export function renderRunsIndex(reports: readonly RunReport[]): string {
 <tbody>
 ${reports.map(
   (r, i) =>
-    html`<tr data-lab="${r.lab.id}"><td><a href="labs/${runPageName(r, i)}">${i + 1}. ${r.lab.title}</a>${r.error ? html`<br><span class="error-text">${r.error.message}</span>` : ''}</td><td class="mono">${r.lab.file}</td><td><span class="badge ${r.status}">${r.status}</span></td><td class="num">${r.summary.passed} / ${r.summary.steps}</td><td class="num">${r.summary.failed}</td><td class="num">${r.summary.skipped}</td><td class="num">${formatDuration(r.durationMs)}</td></tr>\n`,
+    html`<tr data-lab="${r.lab.id}"><td><a href="labs/${runPageName(r, i)}">${i + 1}. ${r.lab.title}</a>${r.error ? html`<br><span class="error-text">${r.error.message}</span>` : ''}</td><td class="mono">${r.lab.file}</td><td><span class="badge ${r.status}">${r.status}</span></td><td class="num">${r.summary.passed} / ${r.summary.steps}</td><td class="num">${r.summary.failed}</td><td class="num">${r.summary.skipped}</td><td class="num">${formatDuration(r.durationMs, { style: 'timing' })}</td></tr>\n`,
 )}
 </tbody>
 </table>`;

@@ -1,4 +1,4 @@
-// The analysis behind parseLab and lintLab: markdown nodes → Lab model + every diagnostic.
+// The analysis behind analyzeLab, parseLab and lintLab: markdown nodes → Lab model + every diagnostic.
 // Level-2 headings open steps (or the Cleanup section); fences become blocks. One small method
 // per node kind (they stay fast on labs with thousands of steps).
 import { parseInfoString, validateAttrs } from './attrs.js';
@@ -57,7 +57,7 @@ interface Previous {
   command?: ShBlock;
 }
 
-export function analyzeLab(source: string, file: string): Analysis {
+export function buildLab(source: string, file: string): Analysis {
   const diags = new Diagnostics();
   const text = normalizeSource(source);
   const index = new LineIndex(text, file);

@@ -1,6 +1,6 @@
 // The lab module's entry points. All are pure: no I/O, nothing executed.
 import { LabError, formatPos } from '../errors.js';
-import { analyzeLab, type Analysis } from './build.js';
+import { buildLab } from './build.js';
 import type { LabDiagnostic } from './diagnostics.js';
 import type { Diagnostic, Lab } from './model.js';
 
@@ -16,26 +16,32 @@ export class LabParseError extends LabError {
   }
 }
 
-// parse-then-lint (and lint-then-parse) of one source is common (`run` lints, then parses):
-// remember the last analysis so the second call is free. Its Lab goes to one parseLab caller
-// only (callers may mutate it); a second parseLab of the same source analyses again.
-let last: { source: string; file: string; analysis: Analysis; labTaken: boolean } | undefined;
+const copyDiagnostic = <D extends Diagnostic>(d: D): D => ({ ...d, pos: { ...d.pos } });
 
-function analyze(source: string, file: string, forLab: boolean): Analysis {
-  if (last && last.source === source && last.file === file && !(forLab && last.labTaken)) {
-    if (forLab) last.labTaken = true;
-    return last.analysis;
-  }
-  const analysis = analyzeLab(source, file);
-  last = { source, file, analysis, labTaken: forLab };
-  return analysis;
+/** A lab and every problem in it, from one pass over the source. */
+export interface LabAnalysis {
+  /** The model, built as far as the source allows (check `diagnostics` for errors before running it). */
+  lab: Lab;
+  /** Errors and warnings, in source order, as `kubelab lint` shows them (no-steps included). */
+  diagnostics: Diagnostic[];
 }
 
-const copyDiagnostic = <D extends Diagnostic>(d: D): D => ({ ...d, pos: { ...d.pos } });
+/**
+ * Parse and lint in one pass, for callers that need both (parse then lint the same text): no
+ * second analysis and no cache. Pure: no I/O.
+ */
+export function analyzeLab(source: string, file: string): LabAnalysis {
+  const { lab, diagnostics } = buildLab(source, file);
+  const noSteps = missingSteps(lab);
+  // Line 1 comes first; stable for the findings already at line 1. Positions are copied: the
+  // model's blocks keep their own.
+  const all = noSteps ? [noSteps, ...diagnostics] : diagnostics;
+  return { lab, diagnostics: all.map(copyDiagnostic) };
+}
 
 /** Parse a lab. Throws LabError (with pos and hint) on the first error-severity problem. Pure: no I/O. */
 export function parseLab(source: string, file: string): Lab {
-  const { lab, diagnostics } = analyze(source, file, true);
+  const { lab, diagnostics } = buildLab(source, file);
   const firstError = diagnostics.find((d) => d.severity === 'error');
   if (firstError) throw new LabParseError(copyDiagnostic(firstError), diagnostics.map(copyDiagnostic), file);
   return lab;
@@ -43,11 +49,7 @@ export function parseLab(source: string, file: string): Lab {
 
 /** Every problem in a lab, errors and warnings, in source order. Pure: no I/O. */
 export function lintLab(source: string, file: string): Diagnostic[] {
-  const { lab, diagnostics } = analyze(source, file, false);
-  const noSteps = missingSteps(lab);
-  // Line 1 comes first; stable for the findings already at line 1.
-  const all = noSteps ? [noSteps, ...diagnostics] : diagnostics;
-  return all.map(copyDiagnostic);
+  return analyzeLab(source, file).diagnostics;
 }
 
 const STEP_HINT = 'a step is a level-2 heading (`## Step title`) with a `sh` block (or console, apply, kubelet-config, access-review) under it; see docs/lab-format.md';

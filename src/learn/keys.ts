@@ -52,6 +52,7 @@ export function decodeKeys(chunk: string, pending = ''): { keys: Key[]; rest: st
         continue;
       }
       // An unknown CSI sequence: swallow it whole rather than reading its bytes as keys.
+      // eslint-disable-next-line no-control-regex -- key sequences start with ESC
       const csi = /^\x1b\[[0-9;?]*[ -/]*[@-~]/.exec(s);
       if (csi) {
         s = s.slice(csi[0].length);

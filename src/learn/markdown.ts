@@ -1,7 +1,7 @@
 // A step's prose as terminal lines: marked's lexer gives the tokens, we lay them out (headings,
 // emphasis, inline code, links, lists, quotes, code blocks) and wrap them to the width.
 import { Lexer, type Token, type Tokens } from 'marked';
-import { type Style, wrapLine } from './text.js';
+import { type Style, visibleWidth, wrapLine } from './text.js';
 
 /** Render inline tokens (the `tokens` of a paragraph, heading, emphasis…) to one styled string. */
 export function renderInline(tokens: readonly Token[] | undefined, style: Style): string {
@@ -80,7 +80,7 @@ function renderBlocks(tokens: readonly Token[], width: number, style: Style, pre
         gap();
         const text = renderInline(h.tokens, style);
         lines.push(...wrapWithPrefix(style.heading(text), prefix, prefix));
-        if (h.depth <= 2) lines.push(prefix + style.dim('─'.repeat(Math.min(width - prefix.length, Math.max(4, [...h.text].length)))));
+        if (h.depth <= 2) lines.push(prefix + style.dim('─'.repeat(Math.min(width - prefix.length, Math.max(4, visibleWidth(text))))));
         break;
       }
       case 'paragraph': {

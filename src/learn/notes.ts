@@ -1,5 +1,6 @@
 // Notes (what run/check/hint/solution/cleanup produced) as terminal lines. Shared by both front ends.
 import { formatPos } from '../errors.js';
+import { formatDuration } from '../format.js';
 import type { Note } from './session.js';
 import { blockText } from './session.js';
 import { type Style, wrapLine, wrapText } from './text.js';
@@ -13,14 +14,14 @@ export function formatNote(note: Note, style: Style, width: number): string[] {
       return [...w(style.fail(`error: ${note.text}`)), ...(note.hint ? w(style.dim(`  ${note.hint}`), '    ') : [])];
     case 'ran': {
       const r = note.result;
-      const secs = (r.durationMs / 1000).toFixed(1);
+      const took = formatDuration(r.durationMs, { style: 'timing' });
       const head = note.stopped
-        ? style.warn('■ stopped') + style.dim(` after ${secs}s (Ctrl-C); the lines above are what it printed`)
+        ? style.warn('■ stopped') + style.dim(` after ${took} (Ctrl-C); the lines above are what it printed`)
         : r.status === 'passed'
-          ? style.ok(`✓ passed`) + style.dim(` (${secs}s${r.expected !== undefined ? ', output matches' : ''})`)
+          ? style.ok(`✓ passed`) + style.dim(` (${took}${r.expected !== undefined ? ', output matches' : ''})`)
           : r.status === 'skipped'
             ? style.warn('– skipped') + (r.message ? ` ${r.message}` : '')
-            : style.fail(`✗ ${r.status}`) + style.dim(` (${secs}s)`);
+            : style.fail(`✗ ${r.status}`) + style.dim(` (${took})`);
       return [...w(head), ...note.explanation.flatMap((l) => w(`  ${l}`, '    ')), ...(note.stepDone ? [style.ok('✓ This step is done.')] : [])];
     }
     case 'check': {

@@ -77,7 +77,7 @@ export async function saveProgress(stateDir: string, source: string, progress: O
 }
 
 async function dropOthers(stateDir: string, file: string, keep: string): Promise<void> {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = await readdir(dir(stateDir));
   } catch {

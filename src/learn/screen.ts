@@ -163,8 +163,12 @@ export function layoutScreen(input: ScreenInput, style: Style): Screen {
   const strip = progressStrip(input.lab, input.step.index, input.doneSteps, Math.floor(width / 4));
   const stripText = strip ? `${strip} ${doneCount}/${n} done  ` : '';
   const left = ` ${input.lab.title}`;
+  const pad = (text: string, room: number) => {
+    const fitted = truncate(text, room);
+    return fitted + ' '.repeat(Math.max(0, room - visibleWidth(fitted)));
+  };
   const room = width - visibleWidth(right) - visibleWidth(stripText) - 1;
-  const header = room > 8 ? truncate(left, room).padEnd(room) + ' ' + stripText + right : truncate(left, width - visibleWidth(right) - 1).padEnd(width - visibleWidth(right) - 1) + ' ' + right;
+  const header = room > 8 ? pad(left, room) + ' ' + stripText + right : pad(left, width - visibleWidth(right) - 1) + ' ' + right;
   const title = truncate(style.bold(input.title ?? `${input.step.index + 1}. ${input.step.title}`), width);
   const window = bodyLines.slice(scroll, scroll + bodyHeight).map((l) => truncate(l, width));
   while (window.length < bodyHeight) window.push('');

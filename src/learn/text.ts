@@ -1,6 +1,9 @@
 // Terminal text helpers: styles that can be switched off (NO_COLOR, plain mode), visible width
-// of strings holding ANSI escapes, and word wrapping that keeps escapes intact.
+// of strings holding ANSI escapes and wide characters, and word wrapping that keeps escapes and
+// characters intact.
 import { styleText } from 'node:util';
+import { ANSI_PATTERN, stripAnsi } from '../text/ansi.js';
+import { clusterWidth, graphemes, textWidth } from '../text/width.js';
 
 type Fmt = Parameters<typeof styleText>[0];
 
@@ -38,49 +41,53 @@ export function makeStyle(color: boolean): Style {
   };
 }
 
-// CSI sequences (colours, cursor moves) and OSC sequences: what a terminal does not print.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+export { stripAnsi } from '../text/ansi.js';
 
-export function stripAnsi(s: string): string {
-  return s.replace(ANSI, '');
-}
-
-/** Columns a string takes on screen (one per code point; tabs count as 8 minus nothing clever). */
+/** Columns a string takes on screen: escapes take none, wide (CJK, emoji) characters two. */
 export function visibleWidth(s: string): number {
-  return [...stripAnsi(s)].length;
+  return textWidth(stripAnsi(s));
 }
 
-/** Split into [escape | character] units so that cutting never breaks an escape sequence. */
-function units(s: string): string[] {
-  const out: string[] = [];
+/** What a line is made of, so that cutting never breaks an escape sequence or a character. */
+interface Unit {
+  text: string;
+  /** Columns on screen; 0 for an escape sequence. */
+  width: number;
+  escape: boolean;
+}
+
+function units(s: string): Unit[] {
+  const out: Unit[] = [];
+  const addText = (text: string) => {
+    for (const g of graphemes(text)) out.push({ text: g, width: clusterWidth(g), escape: false });
+  };
   let last = 0;
-  for (const m of s.matchAll(ANSI)) {
-    out.push(...s.slice(last, m.index));
-    out.push(m[0]);
+  for (const m of s.matchAll(ANSI_PATTERN)) {
+    addText(s.slice(last, m.index));
+    out.push({ text: m[0], width: 0, escape: true });
     last = m.index + m[0].length;
   }
-  out.push(...s.slice(last));
+  addText(s.slice(last));
   return out;
 }
-
-const isEscape = (u: string) => u.length > 1 && u.startsWith('\x1b');
 
 /** Cut to at most `width` visible columns (escapes kept, a reset appended when styled). */
 export function truncate(s: string, width: number): string {
   if (visibleWidth(s) <= width) return s;
   let w = 0;
   let out = '';
+  let styled = false;
   for (const u of units(s)) {
-    if (isEscape(u)) {
-      out += u;
+    if (u.escape) {
+      out += u.text;
+      styled = true;
       continue;
     }
-    if (w + 1 > width) break;
-    out += u;
-    w += 1;
+    if (w + u.width > width) break;
+    out += u.text;
+    w += u.width;
   }
-  return out.includes('\x1b') ? out + '\x1b[0m' : out;
+  return styled ? out + '\x1b[0m' : out;
 }
 
 /**
@@ -127,11 +134,10 @@ export function wrapLine(line: string, width: number, indent = ''): string[] {
       let i = 0;
       for (; i < rest.length; i++) {
         const u = rest[i]!;
-        if (!isEscape(u)) {
-          if (curW + taken + 1 > max) break;
-          taken += 1;
-        }
-        piece += u;
+        // A character wider than the whole line still goes on one (or nothing would ever fit).
+        if (curW + taken + u.width > max && (curW + taken > start || u.width <= max - start)) break;
+        taken += u.width;
+        piece += u.text;
       }
       cur += piece;
       curW += taken;

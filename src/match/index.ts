@@ -33,6 +33,8 @@ export interface MatchResult {
    * gave up at its work bound (see UNORDERED_WORK_LIMIT).
    */
   diff?: string;
+  /** When !ok: the captures of the pattern lines that still matched (`kubelab update` uses them). */
+  partialCaptures?: Record<string, string>;
 }
 
 /** The text an expected block is compared with. */
@@ -87,10 +89,12 @@ export function matchText(expected: Pick<ExpectedOutput, 'text' | 'unordered' | 
     for (const op of alignment.ops) if (op.kind === 'match') Object.assign(captures, op.captures);
     return { ok: true, captures };
   }
+  const partialCaptures: Record<string, string> = {};
+  for (const op of alignment.ops) if (op.kind === 'match') Object.assign(partialCaptures, op.captures);
   const resolved = resolvedLines(alignment, lines, actualLines);
   const diff = formatDiff(resolved.join('\n'), actualLines.join('\n'), expected.pos);
   // Said before the diff: the diff alone would read as a plain mismatch.
-  return { ok: false, captures: {}, diff: alignment.gaveUp ? `note: ${alignment.gaveUp}\n${diff}` : diff };
+  return { ok: false, captures: {}, partialCaptures, diff: alignment.gaveUp ? `note: ${alignment.gaveUp}\n${diff}` : diff };
 }
 
 /**

@@ -1,16 +1,8 @@
 // Turning terminal text into comparable lines: what a person reading the terminal would see,
 // without colour codes, carriage-return progress bars or trailing blanks.
+import { stripAnsi } from '../text/ansi.js';
 
-// ESC-introduced sequences: CSI (`ESC [ … final`), OSC/DCS/SOS/PM/APC strings (terminated by
-// BEL or ST), two-byte charset selections (`ESC ( B`) and other two-byte escapes; plus the 8-bit
-// C1 CSI (0x9b). Unterminated OSC strings run to the end of the line, as a terminal would hide them.
-const ANSI_PATTERN =
-  /\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b[\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[()*+][0-~]|\x1b[ -/]*[0-~]/g;
-
-/** Remove ANSI/VT escape sequences (colours, cursor moves, hyperlinks, window titles). */
-export function stripAnsi(text: string): string {
-  return text.includes('\x1b') || text.includes('\x9b') ? text.replace(ANSI_PATTERN, '') : text;
-}
+export { stripAnsi };
 
 /**
  * A line with bare carriage returns as a terminal leaves it: each `\r` moves back to column 0

@@ -6,8 +6,12 @@
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { stripVTControlCharacters } from 'node:util';
 import type { Options as ZxOptions } from 'zx/core';
 import { KubelabError } from '../errors.js';
+import { formatDuration } from '../format.js';
 
 export interface ProcessResult {
   /** The argv that ran. */
@@ -25,17 +29,28 @@ export interface ProcessResult {
 }
 
 export interface ProcessOptions {
-  /** Bytes for stdin; without it stdin is /dev/null. */
-  input?: string | Buffer;
+  /**
+   * stdin: bytes, or a stream that keeps it open until the stream ends (a lock held for as long
+   * as we live); without it stdin is /dev/null.
+   */
+  input?: string | Buffer | Readable;
   /** Kill (SIGKILL) after this many ms; the result then says timedOut. */
   timeoutMs?: number;
   /** Aborting sends SIGTERM (SIGKILL after killGraceMs) and rejects with the signal's reason once the process has exited. */
   signal?: AbortSignal;
-  /** The whole environment (default: this process's). */
+  /**
+   * Run the program in a process group (and session) of its own and send the abort's and the timeout's signals
+   * to the whole group: a build script and the compilers it started stop together. (The group
+   * is then out of the terminal's reach: Ctrl-C reaches it through the signal only.)
+   */
+  processGroup?: boolean;
+  /** The whole environment; without it the program inherits kubelab's own (as spawn does). */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Each line the program writes to stderr (ANSI sequences removed, blank lines skipped), as it comes. */
   onStderrLine?: (line: string) => void;
+  /** The same for stdout. */
+  onStdoutLine?: (line: string) => void;
   /** After an abort, how long the process gets to exit on SIGTERM before SIGKILL (default 10 s). */
   killGraceMs?: number;
 }
@@ -64,7 +79,7 @@ export class ProcessError extends KubelabError {
   /** The error for a finished process that failed (non-zero exit or timeout). */
   static fromResult(r: ProcessResult, timeoutMs?: number): ProcessError {
     if (r.timedOut) {
-      return new ProcessError('command-timed-out', r.argv, { stderr: r.stderr, why: `timed out${timeoutMs ? ` after ${formatMs(timeoutMs)}` : ''}` });
+      return new ProcessError('command-timed-out', r.argv, { stderr: r.stderr, why: `timed out${timeoutMs ? ` after ${formatDuration(timeoutMs)}` : ''}` });
     }
     return new ProcessError('command-failed', r.argv, { exitCode: r.exitCode, stderr: r.stderr });
   }
@@ -97,9 +112,10 @@ export function explainExitCode(code: number): string {
 export async function runProcess(argv: string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
   if (!argv.length || !argv[0]) throw new TypeError('runProcess: empty argv');
   if (opts.signal?.aborted) throw abortError(opts.signal);
-  const env = opts.env ?? process.env;
+  const env = opts.env;
   const cwd = opts.cwd ?? process.cwd();
-  const program = findProgram(argv[0], env.PATH, cwd, await loadZx());
+  // No PATH given: zx's which looks in the inherited one.
+  const program = findProgram(argv[0], env?.PATH, cwd, await loadZx());
   if (!program) {
     throw new ProcessError('command-not-found', argv, {
       exitCode: 127,
@@ -112,27 +128,52 @@ export async function runProcess(argv: string[], opts: ProcessOptions = {}): Pro
   // Our own store: zx's ProcessOutput decodes each chunk apart (a UTF-8 character split between
   // chunks breaks) and has no bytes API for stdout alone.
   const store = { stdout: [] as Buffer[], stderr: [] as Buffer[], stdall: [] as Buffer[] };
-  const input = opts.input === undefined ? undefined : Buffer.from(opts.input);
+  const input = opts.input === undefined || opts.input instanceof Readable ? opts.input : Buffer.from(opts.input);
+  const group = opts.processGroup === true;
   // `exec` replaces the shell with the program: signals reach the program itself, and the
   // process zx waits for is the program. The resolved path cannot be read as an option of exec.
-  const run = $({ ...ZX_OPTIONS, cwd, env, input, signal: opts.signal, stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'], store: store as unknown as ZxOptions['store'] });
+  const run = $({
+    ...ZX_OPTIONS,
+    cwd,
+    // Without one, zx's default: the environment kubelab runs in.
+    ...(env ? { env } : {}),
+    input,
+    // A group is signalled here, not by spawn (which would reach its leader only).
+    signal: group ? undefined : opts.signal,
+    detached: group,
+    stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    store: store as unknown as ZxOptions['store'],
+  });
   const p = run`exec ${[program, ...argv.slice(1)]}`;
   // A program may exit without reading its input: the broken pipe is not an error.
   p.child?.stdin?.on('error', () => {});
-  if (opts.onStderrLine) p.child?.stderr?.on('data', lineSplitter(opts.onStderrLine));
+  if (opts.onStderrLine) forEachLine(p.child?.stderr, opts.onStderrLine);
+  if (opts.onStdoutLine) forEachLine(p.child?.stdout, opts.onStdoutLine);
+  const kill = (sig: NodeJS.Signals) => {
+    const pid = p.child?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(group ? -pid : pid, sig);
+    } catch {
+      // Gone already.
+    }
+  };
 
   let timedOut = false;
   const timer = opts.timeoutMs
     ? setTimeout(() => {
         timedOut = true;
-        p.child?.kill('SIGKILL');
+        kill('SIGKILL');
       }, opts.timeoutMs)
     : undefined;
   let grace: NodeJS.Timeout | undefined;
   const onAbort = () => {
-    // zx (through spawn's signal) sends SIGTERM; a program that ignores it is killed.
-    grace = setTimeout(() => p.child?.kill('SIGKILL'), opts.killGraceMs ?? 10_000);
+    // zx (through spawn's signal) sends the program SIGTERM; a group gets it from here. A program
+    // that ignores it is killed.
+    if (group) kill('SIGTERM');
+    grace = setTimeout(() => kill('SIGKILL'), opts.killGraceMs ?? 10_000);
   };
+  if (group && opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const out = await p;
@@ -212,25 +253,26 @@ function findProgram(name: string, path: string | undefined, cwd: string, z: Zx)
   return found ? resolve(found) : undefined;
 }
 
-function lineSplitter(onLine: (line: string) => void): (chunk: Buffer) => void {
+/** Calls onLine with each line of a stream as it comes, the last one too when it has no newline. */
+function forEachLine(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
+  if (!stream) return;
+  const decoder = new StringDecoder('utf8');
   let pending = '';
-  return (chunk) => {
-    pending += chunk.toString();
+  const emit = (l: string) => {
+    const t = stripVTControlCharacters(l).trim();
+    if (t) onLine(t);
+  };
+  stream.on('data', (chunk: Buffer) => {
+    pending += decoder.write(chunk);
     const lines = pending.split(/\r?\n|\r/);
     pending = lines.pop() ?? '';
-    for (const l of lines) {
-      const t = l.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trim();
-      if (t) onLine(t);
-    }
-  };
+    for (const l of lines) emit(l);
+  });
+  stream.on('end', () => emit(pending + decoder.end()));
 }
 
 function tailLines(text: string, n: number): string {
   return text.trimEnd().split('\n').slice(-n).join('\n').trim();
-}
-
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function signalNumber(signal: NodeJS.Signals | null): number | undefined {

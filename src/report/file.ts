@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, renameSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { KubelabError } from '../errors.js';
 
 /** What failed, in words (no errno codes, no stack). */

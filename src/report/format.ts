@@ -1,15 +1,6 @@
-// Small text helpers shared by the reporters (durations, output tails, summaries).
+// Small text helpers shared by the reporters (output tails, summaries).
 import type { RunReport } from '../engine/types.js';
-
-/** `0.4s`, `12.3s`, `2m05s`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) ms = 0;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const totalSeconds = Math.round(ms / 1000);
-  const minutes = Math.floor(totalSeconds / 60);
-  const seconds = totalSeconds % 60;
-  return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
+import { stripAnsi } from '../text/ansi.js';
 
 /** The last `n` lines of `text` (without a trailing empty line), and how many were left out. */
 export function tailLines(text: string, n: number): { lines: string[]; omitted: number } {
@@ -39,12 +30,6 @@ export function summaryCounts(report: RunReport): string {
   if (s.errors) parts.push(`${s.errors} errors`.replace(/^1 errors/, '1 error'));
   if (s.skipped) parts.push(`${s.skipped} skipped`);
   return parts.join(', ');
-}
-
-/** Strip ANSI escape sequences (CSI and OSC) from program output. */
-export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '');
 }
 
 /** Program output made safe to print: escape sequences removed, other control characters shown as `\uXXXX`. */

@@ -1,6 +1,8 @@
 // The default reporter: live progress on a TTY (one spinner line), plain lines otherwise (or when
 // CI=true). Failures are shown in full, after their step's line: where (lab.md:42), why, the diff
 // and the output's tail. Status and counts come from the report as the runner made it.
+import { stripVTControlCharacters } from 'node:util';
+import { formatDuration } from '../format.js';
 import type { BlockResult, CleanupResult, RunReport, StepReport } from '../engine/types.js';
 import type { Lab } from '../lab/model.js';
 import { formatPos } from '../errors.js';
@@ -8,7 +10,7 @@ import type { Reporter, ReporterOptions } from './types.js';
 import { boundBlockResult, boundCleanupResult, formatBytes } from './bound.js';
 import { colorEnabled, paintDiff, painter, type Paint } from './color.js';
 import { describeBlock, describeCleanupItem } from './describe.js';
-import { formatDuration, oneLine, plural, printable, summaryCounts, tailLines } from './format.js';
+import { oneLine, plural, printable, summaryCounts, tailLines } from './format.js';
 import { isBroken, safeStream } from './stream.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -69,7 +71,7 @@ export function createTerminalReporter(opts: ReporterOptions = {}): Reporter {
             : r.status === 'failed'
               ? paint('red', '✗')
               : paint('red', '✗ error');
-      const time = r.status === 'skipped' ? '' : ` ${paint('dim', formatDuration(r.durationMs))}`;
+      const time = r.status === 'skipped' ? '' : ` ${paint('dim', formatDuration(r.durationMs, { style: 'timing' }))}`;
       live.write(`${stepLabel} … ${mark}${time}\n`);
       flushFailures();
       shownSteps.add(r.index);
@@ -140,7 +142,7 @@ export function formatBlockFailure(result: BlockResult, paint: Paint, maxOutputB
 export function formatCleanup(result: CleanupResult, paint: Paint, lab?: Pick<Lab, 'steps' | 'cleanup'>, maxOutputBytes?: number): string {
   const r = boundCleanupResult(result, { maxOutputBytes });
   const what = describeCleanupItem(r, lab);
-  if (r.status === 'passed') return `  ${paint('green', '✓')} ${what} ${paint('dim', formatDuration(r.durationMs))}\n`;
+  if (r.status === 'passed') return `  ${paint('green', '✓')} ${what} ${paint('dim', formatDuration(r.durationMs, { style: 'timing' }))}\n`;
   const out = [`  ${paint('red', '✗')} ${paint('red', `cleanup failed: ${what}`)}${r.pos ? ` ${paint('dim', formatPos(r.pos))}` : ''}`];
   if (r.message) out.push(indent(r.message));
   const { lines } = tailLines(printable(r.output ?? ''), TAIL);
@@ -170,7 +172,7 @@ export function formatSummary(report: RunReport, paint: Paint): string {
     const failed = report.summary.cleanupFailures;
     parts.push(`cleanup: ${cleanupOk} ok${failed ? `, ${paint('red', `${failed} FAILED`)}` : ''}`);
   }
-  parts.push(formatDuration(report.durationMs));
+  parts.push(formatDuration(report.durationMs, { style: 'timing' }));
   out.push(`${word} ${paint('bold', report.lab.title)} ${paint('dim', `(${report.lab.file})`)}`);
   out.push(`  ${parts.join(' · ')}`);
   if (report.summary.cleanupFailures > 0) {
@@ -238,7 +240,7 @@ class LiveLine {
     const columns = reported >= 20 ? reported : 80;
     const line = `${FRAMES[this.frame]} ${this.text}`;
     // Keep it to one row so `\r` can redraw it (ANSI codes do not take room, so measure without them).
-    const visible = line.replace(/\x1b\[[0-9;]*m/g, '');
+    const visible = stripVTControlCharacters(line);
     const fitted = visible.length > columns - 1 ? visible.slice(0, columns - 2) + '…' : line;
     this.stream.write(`\r\x1b[2K${fitted}`);
     this.shown = true;

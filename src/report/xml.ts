@@ -1,6 +1,6 @@
 // XML 1.0 escaping for the JUnit reporter. Characters XML cannot hold at all (most C0 controls,
 // lone surrogates, U+FFFE/U+FFFF) are written as visible `\uXXXX` text instead of being dropped.
-import { stripAnsi } from './format.js';
+import { stripAnsi } from '../text/ansi.js';
 
 // eslint-disable-next-line no-control-regex
 const INVALID = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

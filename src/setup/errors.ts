@@ -15,6 +15,7 @@ export type SetupErrorCode =
   | 'SETUP_DISK_SPACE'
   | 'SETUP_PULL_FAILED'
   | 'SETUP_STEP_FAILED'
+  | 'SETUP_NOT_READY'
   | 'SETUP_INTERRUPTED';
 
 export class SetupError extends KubelabError {

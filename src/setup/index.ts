@@ -1,7 +1,7 @@
 // Cluster set-up (`kubelab setup`): docker, kind, the kind node image and kubectl per Kubernetes
 // version. `run`/`learn` call ensureClusterTools before a kind lab.
 export { ensureClusterTools, formatClusterEnv, type ClusterTools, type EnsureClusterToolsOptions, type SetupResult } from './setup.js';
-export { formatSetupEvent, formatMs } from './progress.js';
+export { formatSetupEvent } from './progress.js';
 export { SetupError, type SetupErrorCode } from './errors.js';
 export type { SetupEvent } from './types.js';
 export type { NodeImageSource } from './node-image.js';

@@ -116,10 +116,16 @@ async function buildNodeImage(ctx: PartContext, release: KubernetesRelease, opts
     seedFromRoot(ctx, root);
   }
 
-  const out = await ctx.proc.run(['bash', join(ctx.assets, 'build-node-image.sh')], {
-    env: { KUBELAB_CACHE: root, K8S_VERSION: release.version, KIND_VERSION: release.kind, GOFLAGS: `${ctx.proc.env.GOFLAGS ?? ''} -modcacherw`.trim() },
-    onStderrLine: (line) => ctx.emit({ kind: 'log', part, line: line.replace(/^\[kubelab [\d:]+\] /, '') }),
-  });
+  const releaseHolds = await holdOtherVersionsImages(ctx, release.version);
+  let out: Awaited<ReturnType<typeof ctx.proc.run>>;
+  try {
+    out = await ctx.proc.run(['bash', join(ctx.assets, 'build-node-image.sh')], {
+      env: { KUBELAB_CACHE: root, K8S_VERSION: release.version, KIND_VERSION: release.kind, GOFLAGS: `${ctx.proc.env.GOFLAGS ?? ''} -modcacherw`.trim() },
+      onStderrLine: (line) => ctx.emit({ kind: 'log', part, line: line.replace(/^\[kubelab [\d:]+\] /, '') }),
+    });
+  } finally {
+    await releaseHolds();
+  }
   if (ctx.signal?.aborted) throw new SetupInterrupt();
   const image = out.stdout.trim().split('\n').pop() ?? '';
   if (out.exitCode !== 0 || !image) {
@@ -141,6 +147,43 @@ async function buildNodeImage(ctx: PartContext, release: KubernetesRelease, opts
     pauseImage = await readPauseImage(ctx, image);
   }
   return { image, pauseImage, source: 'built', kubectl, cached };
+}
+
+const HOLD_LABEL = 'io.kubelab.hold-image';
+
+/**
+ * The recipe, written when there was one version, ends by removing every kubelab/node and
+ * kubelab/podnet image but its own (docker refuses while a container uses one). So that building
+ * v1.35.4 does not take v1.36.1's image away from the clusters and runs that use it, each other
+ * version's recorded node image (and its podnet image, same key) gets a stopped container for the
+ * time of the build. Stale images of the version being built still go. Holds an interrupted
+ * set-up left (of this cache) are removed first.
+ */
+export async function holdOtherVersionsImages(ctx: PartContext, version: string): Promise<() => Promise<void>> {
+  const removeHolds = async () => {
+    const held = await ctx.proc.run(['docker', 'ps', '-aq', '--filter', `label=${HOLD_LABEL}=${ctx.layout.cache}`], { timeoutMs: 60_000 });
+    const ids = held.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    if (ids.length) await ctx.proc.run(['docker', 'rm', '-f', ...ids], { timeoutMs: 120_000 });
+  };
+  await removeHolds();
+  const images = new Set<string>();
+  for (const file of readdirSync(ctx.layout.cache).filter((f) => /^cluster(-v[\d.]+)?\.env$/.test(f))) {
+    let values: Record<string, string>;
+    try {
+      values = parseEnvFile(readFileSync(join(ctx.layout.cache, file), 'utf8'));
+    } catch {
+      continue;
+    }
+    const image = values.KUBELAB_NODE_IMAGE ?? '';
+    const m = /^kubelab\/node:(v[\d.]+)-(\w+)$/.exec(image);
+    if (!m || m[1] === version) continue;
+    images.add(image);
+    images.add(`kubelab/podnet:${m[2]}`);
+  }
+  for (const image of images) {
+    if (await imageExists(ctx, image)) await ctx.proc.run(['docker', 'create', '--label', `${HOLD_LABEL}=${ctx.layout.cache}`, image, 'true'], { timeoutMs: 60_000 });
+  }
+  return removeHolds;
 }
 
 /**

@@ -1,24 +1,39 @@
-// The processes set-up runs, through one configured zx instance per set-up (its environment,
-// quiet, never throwing: callers look at exitCode). An abort stops the whole process tree, so an
-// interrupted build leaves no `go build` behind.
+// The processes set-up runs, through the one process layer (src/node/process.ts) with the
+// set-up's environment; never throwing on an exit code: callers look at exitCode. Every command
+// runs in a process group of its own that an abort or a timeout stops whole, so an interrupted
+// build leaves no `go build` behind.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { $ as zx$, type ProcessOutput } from 'zx/core';
+import { PassThrough } from 'node:stream';
+import { ProcessError, runProcess } from '../node/process.js';
 import { SetupError } from './errors.js';
 
 export interface RunOptions {
   /** Extra environment for this command. */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Stop the command's whole process group after this many ms (exitCode is then not 0). */
   timeoutMs?: number;
   /** Each line the command writes on stderr (progress of the build scripts), as it comes. */
   onStderrLine?: (line: string) => void;
 }
 
+/** A finished command, its output as text. */
+export interface CommandOutput {
+  /** The exit code; 127 when the program is not there, 128 + the signal's number when a signal ended it. */
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface Proc {
   readonly env: NodeJS.ProcessEnv;
-  /** Runs argv (no shell parsing: each element is one argument). Never throws on an exit code. */
-  run(argv: readonly string[], opts?: RunOptions): Promise<ProcessOutput>;
+  /**
+   * Runs argv (no shell parsing: each element is one argument). Never throws on an exit code;
+   * rejects with the signal's reason when the set-up is interrupted, once the command's process
+   * group has stopped.
+   */
+  run(argv: readonly string[], opts?: RunOptions): Promise<CommandOutput>;
   /** The absolute path of a command on this PATH, or undefined. */
   which(command: string): string | undefined;
   /**
@@ -30,64 +45,67 @@ export interface Proc {
 }
 
 export function createProc(opts: { env: NodeJS.ProcessEnv; signal?: AbortSignal }): Proc {
-  const base = zx$({ env: opts.env, quiet: true, nothrow: true, verbose: false, shell: '/bin/bash', stdio: ['ignore', 'pipe', 'pipe'] });
   return {
     env: opts.env,
     async run(argv, runOpts = {}) {
-      const $ = base({ env: { ...opts.env, ...runOpts.env }, ...(runOpts.cwd ? { cwd: runOpts.cwd } : {}), ...(runOpts.timeoutMs ? { timeout: runOpts.timeoutMs, timeoutSignal: 'SIGTERM' as const } : {}) });
-      const p = $`${argv}`;
-      let settled = false;
-      if (runOpts.onStderrLine) {
-        let rest = '';
-        const onLine = runOpts.onStderrLine;
-        p.stderr.on('data', (chunk: Buffer) => {
-          const lines = (rest + chunk.toString('utf8')).split('\n');
-          rest = lines.pop() ?? '';
-          for (const l of lines) onLine(l);
-        });
-        p.stderr.on('end', () => rest && onLine(rest));
-      }
-      const stop = () => {
-        if (!settled) p.kill('SIGTERM').catch(() => undefined);
-      };
-      if (opts.signal?.aborted) stop();
-      opts.signal?.addEventListener('abort', stop, { once: true });
       try {
-        return await p;
-      } finally {
-        settled = true;
-        opts.signal?.removeEventListener('abort', stop);
+        const r = await runProcess([...argv], {
+          env: { ...opts.env, ...runOpts.env },
+          cwd: runOpts.cwd,
+          timeoutMs: runOpts.timeoutMs,
+          signal: opts.signal,
+          processGroup: true,
+          onStderrLine: runOpts.onStderrLine,
+        });
+        return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+      } catch (e) {
+        // A missing program is an exit code like any other here (what a shell would say).
+        if (e instanceof ProcessError && e.code === 'command-not-found') return { exitCode: 127, stdout: '', stderr: `${argv[0]}: command not found` };
+        throw e;
       }
     },
     async lock(file, onWait) {
       if (!findOnPath('flock', opts.env.PATH ?? '')) {
         throw new SetupError('SETUP_STEP_FAILED', 'flock is not installed (no `flock` on PATH): set-up takes a lock so that two runs do not build at once', { hint: "install util-linux (Debian's package has flock), then run `kubelab setup` again" });
       }
-      const p = base({ stdio: ['pipe', 'pipe', 'pipe'] })`flock ${file} sh -c ${'echo locked; exec cat'}`;
-      let abort = () => {};
+      // flock holds the lock while `cat` reads our stdin: release() ends it, and so does our own
+      // death (the pipe closes), so a killed set-up never leaves the lock held.
+      const stdin = new PassThrough();
+      const stopWaiting = new AbortController();
+      let locked!: () => void;
+      const acquired = new Promise<void>((resolve) => (locked = resolve));
+      const holder = runProcess(['flock', file, 'sh', '-c', 'echo locked; exec cat'], {
+        env: opts.env,
+        input: stdin,
+        signal: stopWaiting.signal,
+        killGraceMs: 2000,
+        onStdoutLine: (line) => line === 'locked' && locked(),
+      });
+      const abort = () => stopWaiting.abort(new SetupInterrupt());
       const waiting = setTimeout(onWait, 300);
+      if (opts.signal?.aborted) abort();
+      else opts.signal?.addEventListener('abort', abort, { once: true });
+      // What ended flock before it said `locked` (never a rejection: it ends when released, too).
+      const ended = holder.then(
+        (out) => new Error(`flock ${file}: ${tailOf(decode(out)) || `exit code ${out.exitCode}`}`),
+        (e: unknown) => e,
+      );
       try {
-        await new Promise<void>((resolve, reject) => {
-          p.stdout.once('data', () => resolve());
-          p.then((out) => reject(new Error(`flock ${file}: ${tailOf(out) || `exit code ${out.exitCode}`}`)), reject);
-          abort = () => {
-            p.kill('SIGTERM').catch(() => undefined);
-            reject(new SetupInterrupt());
-          };
-          if (opts.signal?.aborted) abort();
-          else opts.signal?.addEventListener('abort', abort, { once: true });
-        });
+        const failure = await Promise.race([acquired.then(() => undefined), ended]);
+        if (failure !== undefined) throw failure;
       } finally {
         clearTimeout(waiting);
         opts.signal?.removeEventListener('abort', abort);
       }
-      return () => void p.stdin.end();
+      return () => void stdin.end();
     },
     which(command) {
       return findOnPath(command, opts.env.PATH ?? '');
     },
   };
 }
+
+const decode = (r: { exitCode: number; stdout: Buffer; stderr: Buffer }): CommandOutput => ({ exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') });
 
 export function findOnPath(command: string, path: string): string | undefined {
   if (isAbsolute(command)) return isExecutable(command) ? command : undefined;
@@ -116,6 +134,6 @@ export class SetupInterrupt extends Error {
 }
 
 /** The last lines of a command's output, for an error message. */
-export function tailOf(out: ProcessOutput, lines = 15): string {
+export function tailOf(out: CommandOutput, lines = 15): string {
   return (out.stderr + out.stdout).trimEnd().split('\n').slice(-lines).join('\n');
 }

@@ -40,10 +40,11 @@ describe('start-up: what each command loads', () => {
     });
   }
 
-  it('`kubelab learn` does load it (the trace would see it)', () => {
+  it('`kubelab learn` of a provider:none lab does not load it either (a cluster lab does: test/cli/startup-none.test.ts)', () => {
     // stdin is /dev/null: learn reads end of input, saves and leaves.
     const { modules, status } = modulesLoadedBy(['learn', 'test/fixtures/learn/basics.md']);
     expect(status).toBe(0);
-    expect(loadsKubeClient(modules)).toBe(true);
+    expect(modules.some((m) => m.endsWith('/dist/src/learn/session.js'))).toBe(true);
+    expect(loadsKubeClient(modules)).toBe(false);
   });
 });

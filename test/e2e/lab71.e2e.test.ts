@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { toolEnv } from '../../src/cluster/env.js';
+import type { RunReport } from '../../src/model/report.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/src/cli.js');
@@ -40,7 +41,9 @@ interface CliRun {
 function runCli(args: string[], opts: { onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<CliRun> {
   const t0 = Date.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, ...args], {
+    // The lab's state file is this test's own (another run's stale /tmp file must not matter).
+    const vars = args[0] === 'run' ? ['--var', `LAB71_STATE=${join(stateDir, 'lab71.state')}`] : [];
+    const child = spawn(process.execPath, [cli, ...args, ...vars], {
       cwd: root,
       env: { ...process.env, KUBELAB_STATE_DIR: stateDir, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,7 +84,7 @@ function leftovers(): string {
   return execFileSync(tools.kubectl, ['--kubeconfig', kubeconfig(), 'get', 'namespace/kauthz', 'clusterrole/kubelet-metrics-only', 'clusterrolebinding/kubelet-metrics-only', '--ignore-not-found', '-o', 'name'], { encoding: 'utf8' }).trim();
 }
 
-function report(file: string): any {
+function report(file: string): RunReport {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 

@@ -54,7 +54,10 @@ describe('loadKubeConfig', () => {
       process.env.KUBECONFIG = join(dir, 'nowhere.yaml');
       expect(() => loadKubeConfig()).toThrow(/cannot read the default kubeconfig.*ENOENT/);
     } finally {
-      for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   });
 });

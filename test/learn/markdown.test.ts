@@ -45,7 +45,7 @@ describe('renderMarkdown', () => {
   it('keeps the first words of long numbered items', () => {
     const lines = renderMarkdown('1. First numbered point, with enough words to wrap at least once here.\n2. Two', 40, plain);
     expect(lines[0]).toMatch(/^1\. First numbered point/);
-    expect(lines[1]).toMatch(/^   \S/);
+    expect(lines[1]).toMatch(/^ {3}\S/);
   });
 
   it('indents wrapped list items under their text', () => {

@@ -1,4 +1,6 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { textWidth } from '../../src/text/width.js';
 import { KEY_HELP, layoutScreen, stepBody } from '../../src/learn/screen.js';
 import { makeStyle, stripAnsi, visibleWidth } from '../../src/learn/text.js';
 import { lab, sh, step } from './helpers.js';
@@ -52,5 +54,24 @@ describe('layoutScreen', () => {
     expect(text).not.toContain('$ true'); // verify blocks are for c, not r
     expect(text).toContain('This step has 1 check (c), a hint (h).');
     expect(body.lines[body.outputStart]).toBe('OUT');
+  });
+});
+
+describe('wide characters on the learner screen', () => {
+  it('keeps every row, the header included, to the terminal width with CJK and emoji text', () => {
+    const prose = 'ノードのログを読むには kubelet の設定を変更します。'.repeat(6) + '\n\n## 確認 ✅\n\n👨‍👩‍👧 ' + '検証'.repeat(40);
+    const wide = lab([step(0, 'ノードのログ 🔍', prose, [sh('a/1', 'echo 日本語', { expected: '日本語' })])], { title: 'ノードのログとkubeletの認可を学ぶ長いタイトル' });
+    for (const [w, h] of [
+      [80, 24],
+      [41, 12],
+    ] as const) {
+      const s = layoutScreen({ lab: wide, step: wide.steps[0]!, blockIndex: 0, results: new Map(), output: ['出力 '.repeat(50)], width: w, height: h, scroll: 0, footer: KEY_HELP, doneSteps: new Set<string>() }, style);
+      // Columns as a terminal counts them (measured apart from the module under test).
+      const columns = (l: string) => textWidth(stripVTControlCharacters(l));
+      for (const l of s.lines) expect(columns(l)).toBeLessThanOrEqual(w);
+      // The header is padded to the full row, the step counter at its right edge.
+      expect(columns(s.lines[0]!)).toBe(w);
+      expect(stripAnsi(s.lines[0]!)).toMatch(/ step 1\/1( · 0%)? $/);
+    }
   });
 });

@@ -57,3 +57,25 @@ describe('makeStyle', () => {
     expect(color.bold('x')).not.toBe('x');
   });
 });
+
+describe('wide characters', () => {
+  it('wraps CJK text by columns, not by characters', () => {
+    const line = '日本語のテキストを折り返す'.repeat(3);
+    const lines = wrapLine(line, 20);
+    expect(lines.every((l) => visibleWidth(l) <= 20)).toBe(true);
+    expect(lines.join('')).toBe(line);
+    expect(visibleWidth(lines[0]!)).toBe(20);
+  });
+
+  it('never cuts an emoji sequence or a styled wide character in half', () => {
+    const s = `${color.bold('状態')} 👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧 ok`;
+    const t = truncate(s, 7);
+    expect(visibleWidth(t)).toBeLessThanOrEqual(7);
+    expect(stripAnsi(t)).toBe('状態 👨‍👩‍👧');
+    expect(wrapLine('👨‍👩‍👧'.repeat(10), 10).map(stripAnsi)).toEqual(['👨‍👩‍👧'.repeat(5), '👨‍👩‍👧'.repeat(5)]);
+  });
+
+  it('counts escapes as nothing and wide characters as two', () => {
+    expect(visibleWidth(`${color.ok('✅')} 日本`)).toBe(7);
+  });
+});

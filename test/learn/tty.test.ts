@@ -106,7 +106,7 @@ describe.skipIf(!hasTmux)('kubelab learn in a terminal', () => {
     // A real (bracketed) paste, with a trailing newline, then Enter on the empty line.
     tmux.paste('3\n');
     tmux.keys('Enter');
-    screen = await tmux.waitForText('Check passed');
+    await tmux.waitForText('Check passed');
     tmux.keys('q');
     await tmux.waitForText('Run cleanup');
     tmux.keys('Enter');

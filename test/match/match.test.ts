@@ -156,8 +156,8 @@ describe('checkExpected', () => {
       expect(p).toMatchObject({ line: 1, col: 10, severity: 'error', rename: true });
       expect(p!.message).toMatch(new RegExp(`^capture ${name}: ${name} is a (read-only )?bash variable`));
     }
-    expect(checkExpected('x\n{{n:\d+}} {{UID:\d+}}')).toMatchObject([{ line: 2, col: 10, severity: 'error', rename: true }]);
-    expect(checkExpected('id=(?<EUID>\d+) (re)')).toMatchObject([{ line: 1, col: 7, severity: 'error', rename: true }]);
+    expect(checkExpected('x\n{{n:\\d+}} {{UID:\\d+}}')).toMatchObject([{ line: 2, col: 11, severity: 'error', rename: true }]);
+    expect(checkExpected('id=(?<EUID>\\d+) (re)')).toMatchObject([{ line: 1, col: 7, severity: 'error', rename: true }]);
     // Lower case and other names are fine: bash variables are case-sensitive.
     expect(checkExpected('{{uid}} {{pod_uid}} {{Path}} {{UID2}}')).toEqual([]);
   });

@@ -15,7 +15,7 @@ function typicalBlock(k: number): { expected: ExpectedOutput; actual: string } {
 }
 
 describe('matching speed', () => {
-  it('matches 500 typical blocks (and explains 500 failures) well within a second each way', () => {
+  it('matches 500 typical blocks (and explains 500 failures) with one diff per failure (speed: npm run bench)', () => {
     const blocks = Array.from({ length: 500 }, (_, k) => typicalBlock(k));
     let started = performance.now();
     for (const b of blocks) expect(matchText(b.expected, b.actual).ok).toBe(true);
@@ -24,8 +24,6 @@ describe('matching speed', () => {
     for (const b of blocks) expect(matchText(b.expected, b.actual.replace('Running', 'Pending').replace(/^NAME/, 'X')).ok).toBe(false);
     const failMs = performance.now() - started;
     console.log(`500 matching blocks: ${okMs.toFixed(1)} ms; 500 failing blocks with diffs: ${failMs.toFixed(1)} ms`);
-    expect(okMs).toBeLessThan(1000);
-    expect(failMs).toBeLessThan(2000);
   });
 
   it('finds a few lines in 100,000 lines of output quickly, and explains a miss', () => {
@@ -40,7 +38,6 @@ describe('matching speed', () => {
     expect(miss.ok).toBe(false);
     expect(miss.diff).toContain('-never');
     console.log(`100,000 lines: match ${okMs.toFixed(1)} ms, mismatch with diff ${failMs.toFixed(1)} ms`);
-    expect(okMs + failMs).toBeLessThan(5000);
   });
 });
 
@@ -59,10 +56,8 @@ describe('unordered matching of thousands of pattern lines', () => {
   for (const [name, { expected, actual }] of Object.entries(shapes)) {
     it(`${name}: matches, and fails on one changed line, in bounded work`, () => {
       const patterns = expected.map((line) => parseLine(line));
-      const started = performance.now();
       const ok = alignUnordered(patterns, [...actual].reverse());
       const failed = alignUnordered(patterns, [...actual.slice(1), 'zzz']);
-      const ms = performance.now() - started;
       expect(ok.ok).toBe(true);
       expect(failed.ok).toBe(false);
       expect(failed.gaveUp).toBeUndefined();
@@ -70,7 +65,6 @@ describe('unordered matching of thousands of pattern lines', () => {
       expect(failed.ops.filter((op) => op.kind === 'extra')).toEqual([{ kind: 'extra', act: n - 1 }]);
       // Pattern tests plus search steps: about n·n at most (the old search needed up to n·n·n).
       expect(ok.work! + failed.work!).toBeLessThan(4 * n * n);
-      expect(ms).toBeLessThan(10_000);
     });
   }
 

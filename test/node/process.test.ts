@@ -1,7 +1,8 @@
 // The process layer (zx underneath) with real processes: exit codes, argv kept intact, stdin,
 // missing programs, timeouts and aborts.
-import { afterAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { explainExitCode, formatArgv, ProcessError, runProcess, runProcessOrThrow } from '../../src/node/process.js';
@@ -81,7 +82,7 @@ describe('runProcess', () => {
     const err = await runProcessOrThrow(['sleep', '30'], { timeoutMs: 200 }).catch((e) => e);
     expect(err).toBeInstanceOf(ProcessError);
     expect(err.code).toBe('command-timed-out');
-    expect(err.message).toBe('`sleep 30` timed out after 200 ms');
+    expect(err.message).toBe('`sleep 30` timed out after 200ms');
   });
 
   it('on abort sends SIGTERM to the program itself and settles only once it has exited', async () => {
@@ -117,8 +118,50 @@ describe('runProcess', () => {
   it('passes stderr lines as they come, without ANSI sequences or blank lines', async () => {
     const lines: string[] = [];
     const r = await runProcess(['sh', '-c', 'printf "one\\r\\n\\033[32m two \\033[0m\\n\\n" >&2; sleep 0.1; printf "three" >&2'], { onStderrLine: (l) => lines.push(l) });
-    expect(lines).toEqual(['one', 'two']);
+    expect(lines).toEqual(['one', 'two', 'three']);
     expect(r.stderr.toString()).toContain('three');
+  });
+
+  it('passes stdout lines too, and keeps stdin open while an input stream is', async () => {
+    const input = new PassThrough();
+    const lines: string[] = [];
+    const p = runProcess(['sh', '-c', 'echo ready; cat; echo bye'], { input, onStdoutLine: (l) => lines.push(l) });
+    await vi.waitFor(() => expect(lines).toEqual(['ready']));
+    input.write('fed later\n');
+    await vi.waitFor(() => expect(lines).toEqual(['ready', 'fed later']));
+    input.end();
+    const r = await p;
+    expect(r.exitCode).toBe(0);
+    expect(lines).toEqual(['ready', 'fed later', 'bye']);
+  });
+
+  describe('processGroup', () => {
+    const bgScript = (pidFile: string) => `sleep 60 & echo $! > ${pidFile}; wait`;
+
+    it('an abort stops the whole group: a script and what it started in the background', async () => {
+      const pidFile = join(dir, 'group-abort.pid');
+      const ac = new AbortController();
+      const p = runProcess(['bash', '-c', bgScript(pidFile)], { signal: ac.signal, processGroup: true });
+      await vi.waitFor(() => expect(existsSync(pidFile)).toBe(true));
+      const bg = Number(readFileSync(pidFile, 'utf8'));
+      ac.abort(new Error('stop'));
+      await expect(p).rejects.toThrow('stop');
+      await vi.waitFor(() => expect(running(bg)).toBe(false));
+    });
+
+    it('a timeout kills the whole group', async () => {
+      const pidFile = join(dir, 'group-timeout.pid');
+      const r = await runProcess(['bash', '-c', bgScript(pidFile)], { timeoutMs: 500, processGroup: true });
+      expect(r.timedOut).toBe(true);
+      const bg = Number(readFileSync(pidFile, 'utf8'));
+      await vi.waitFor(() => expect(running(bg)).toBe(false));
+    });
+
+    it('an abort before the program starts starts nothing', async () => {
+      const marker = join(dir, 'group-not-started');
+      await expect(runProcess(['touch', marker], { signal: AbortSignal.abort(new Error('early')), processGroup: true })).rejects.toThrow('early');
+      expect(existsSync(marker)).toBe(false);
+    });
   });
 
   it('leaves zx global settings alone', async () => {
@@ -162,3 +205,13 @@ describe('explainExitCode and formatArgv', () => {
     expect(formatArgv(['kind', 'create', 'cluster', '--name', 'a b', "it's"])).toBe(`kind create cluster --name 'a b' 'it'\\''s'`);
   });
 });
+
+/** Whether a process runs (a zombie waiting for its parent does not). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

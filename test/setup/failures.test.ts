@@ -1,11 +1,12 @@
 // Set-up failures fail fast, with one message and what to do next (exit 2, 130 when interrupted).
 // Real processes: go, flock, bash; PATHs without go; a real lock held by another process.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { setupAssetsDir } from '../../src/setup/assets.js';
 import { layout } from '../../src/setup/cache.js';
 import { checkDiskSpace, requireGo, requireRoot, requireServed } from '../../src/setup/checks.js';
@@ -198,6 +199,29 @@ describe('an interrupted set-up', () => {
   });
 });
 
+describe('the cache lock', () => {
+  const heldElsewhere = (file: string) => spawnSync('flock', ['-n', file, 'true']).status !== 0;
+
+  it('is held until released, and by nobody after', async () => {
+    const file = join(work, 'held.lock');
+    const release = await createProc({ env: process.env }).lock(file, () => {});
+    expect(heldElsewhere(file)).toBe(true);
+    release();
+    await vi.waitFor(() => expect(heldElsewhere(file)).toBe(false));
+  });
+
+  it('waits for a holder, saying so once, and is taken when the holder lets go', async () => {
+    const file = join(work, 'wait.lock');
+    const holder = spawn('flock', [file, 'sleep', '1.5'], { stdio: 'ignore' });
+    await vi.waitFor(() => expect(heldElsewhere(file)).toBe(true));
+    let waits = 0;
+    const release = await createProc({ env: process.env }).lock(file, () => waits++);
+    expect(waits).toBe(1);
+    expect(holder.exitCode ?? (await once(holder, 'exit'))[0]).toBe(0);
+    release();
+  });
+});
+
 describe('an interrupted step', () => {
   it('stops the whole process tree (a build script and the go build it runs in the background)', async () => {
     const pidFile = join(work, 'bg.pid');
@@ -208,8 +232,8 @@ describe('an interrupted step', () => {
     const bg = Number(readFileSync(pidFile, 'utf8'));
     expect(alive(bg)).toBe(true);
     ac.abort('SIGINT');
-    // Its exit code may even be 0 (children go first, then `wait` returns): callers look at the signal.
-    await running;
+    // It settles once the group is stopped, as an interruption (setup turns that into SETUP_INTERRUPTED).
+    await expect(running).rejects.toThrow(/aborted \(SIGINT\)/);
     await new Promise((r) => setTimeout(r, 200));
     expect(alive(bg)).toBe(false);
   });

@@ -33,7 +33,7 @@ describe('kubelab setup on the prepared cache', () => {
     expect(warm.code).toBe(0);
     const ends = warm.stdout.split('\n').filter((l) => /^setup: .+ (cached|ready) in /.test(l));
     expect(ends.map((l) => l.replace(/ in .*/, ''))).toEqual(['setup: docker cached', 'setup: kind v0.32.0 cached', 'setup: node image v1.36.1 cached']);
-    expect(warm.stdout).toMatch(/^setup: ready in \d+\.\d s; wrote .*cluster-v1\.36\.1\.env, .*cluster\.env$/m);
+    expect(warm.stdout).toMatch(/^setup: ready in \d+\.\ds; wrote .*cluster-v1\.36\.1\.env, .*cluster\.env$/m);
     // About 1 s on an idle machine; the bound leaves room for a loaded one.
     expect(warmMs).toBeLessThan(20_000);
   });

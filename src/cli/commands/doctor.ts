@@ -1,4 +1,4 @@
-// `kubelab doctor`: check docker (client and daemon), kind, kubectl and jq. Exit 0 when all are
+// `kubelab doctor`: check docker (client and daemon), kind, kubectl, jq and the node image per Kubernetes version. Exit 0 when all are
 // there, 2 otherwise.
 import type { Command } from 'commander';
 import { painter } from '../../report/color.js';
@@ -11,7 +11,7 @@ export const doctorCommand: CliCommand = {
     program
       .command('doctor')
       .summary('check the tools cluster labs need')
-      .description('Check docker (client and daemon), kind, kubectl and jq: the version found, or how to install what is missing. Exit 0 when everything is there, 2 otherwise.')
+      .description('Check docker (client and daemon), kind, kubectl and jq, and the node image of each Kubernetes version kubelab sets up: the version found, or how to get what is missing (`kubelab setup`). Exit 0 when everything the default version needs is there, 2 otherwise.')
       .option('--json', 'print the checks as JSON')
       .action(async (flags: { json?: boolean }) => {
         const { formatDoctor, runDoctor } = await import('../../doctor.js');

@@ -9,7 +9,8 @@ import { lintCommand } from './lint.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
 import { setupCommand } from './setup.js';
 import { updateCommand } from './update.js';
 
-export const COMMANDS: readonly CliCommand[] = [runCommand, lintCommand, listCommand, updateCommand, cleanupCommand, doctorCommand, learnCommand, gradeCommand, reportCommand, setupCommand];
+export const COMMANDS: readonly CliCommand[] = [runCommand, lintCommand, listCommand, updateCommand, cleanupCommand, doctorCommand, learnCommand, serveCommand, gradeCommand, reportCommand, setupCommand];

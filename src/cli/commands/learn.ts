@@ -9,7 +9,8 @@ import { UsageError } from '../../errors.js';
 import type { TtyOut } from '../../learn/tty.js';
 import { configOf, type CliCommand, type CliContext, type CliInput, fileErrorReason } from '../context.js';
 import { loadLab } from '../load.js';
-import { parseVar } from '../run-options.js';
+import { parseVar, parseSshTarget } from '../run-options.js';
+import { parseClusterOverride, prepareLabClusters, type ClusterOverride } from '../cluster-setup.js';
 
 interface LearnFlags {
   restart?: boolean;
@@ -18,6 +19,10 @@ interface LearnFlags {
   var: Record<string, string>;
   context?: string;
   nodeImage?: string;
+  cluster?: ClusterOverride;
+  setup: boolean;
+  ssh: Record<string, string>;
+  sshConfig?: string;
 }
 
 export const learnCommand: CliCommand = {
@@ -41,7 +46,11 @@ export const learnCommand: CliCommand = {
       .option('--var <K=V>', 'set a lab variable (repeatable)', parseVar, {})
       .option('--state-dir <dir>', 'where progress and journals live (default: $KUBELAB_STATE_DIR or ~/.local/state/kubelab)')
       .option('--context <name>', 'existing clusters: the kubeconfig context to use')
-      .option('--node-image <image>', 'kind: node image (default: $KUBELAB_NODE_IMAGE)')
+      .option('--node-image <image>', 'kind: node image (default: the one `kubelab setup` made for the lab\'s version, or $KUBELAB_NODE_IMAGE)')
+      .option('--no-setup', 'kind: do not set up missing cluster tools; refuse instead and say what is missing')
+      .option('--cluster <provider>', 'use this provider instead of the front matter\'s: existing (your current context, or --context) or kind', parseClusterOverride)
+      .option('--ssh <NODE=TARGET>', 'existing clusters: reach NODE over ssh at TARGET instead of docker exec (repeatable)', parseSshTarget, {})
+      .option('--ssh-config <file>', 'existing clusters: the ssh client configuration for --ssh (ssh -F FILE)')
       .action(async (file: string, flags: LearnFlags) => {
         ctx.exitCode = await learn(file, flags, ctx);
       });
@@ -49,7 +58,8 @@ export const learnCommand: CliCommand = {
 };
 
 export async function learn(file: string, flags: LearnFlags, ctx: CliContext): Promise<number> {
-  const lab = await loadLab(file, ctx.cwd);
+  const prepared = await prepareLabClusters([await loadLab(file, ctx.cwd)], flags, ctx);
+  const lab = prepared.labs[0]!;
   // Loaded here, not at the top: the engine and the cluster providers pull in the Kubernetes
   // client, which would slow down `--help`, `lint` and `list`.
   const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
@@ -66,7 +76,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
     import('../../learn/plain.js'),
   ]);
   const labPath = resolve(ctx.cwd, file);
-  const config = configOf(ctx, flags);
+  const config = configOf({ cwd: ctx.cwd, env: { ...prepared.envOf(lab), ...ctx.env } }, flags);
   const { stateDir } = config;
   // Progress is saved there at once: a bad --state-dir fails now, in words, not at the first step.
   await mkdir(stateDir, { recursive: true }).catch((e: unknown) => {
@@ -79,7 +89,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   // Without an input stream (a programmatic call that gave none) the session reads end of input: it saves and ends.
   const input: CliInput = ctx.stdin ?? Readable.from([]);
   const out = ctx.stdout as TtyOut & { isTTY?: boolean };
-  const providerOptions: ProviderOptions = { stateDir, config, reuse: true, keep: false, ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}) };
+  const providerOptions: ProviderOptions = { stateDir, config, reuse: true, keep: false, ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}), ...(Object.keys(flags.ssh ?? {}).length ? { sshTargets: flags.ssh } : {}), ...(flags.sshConfig ? { sshConfig: resolve(ctx.cwd, flags.sshConfig) } : {}) };
   const makeRuntime = () =>
     new EngineRuntime({ lab, openShell, journal, provider: lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider), providerOptions, env: config.env, vars, cwd });
 

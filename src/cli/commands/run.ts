@@ -4,6 +4,7 @@ import type { Lab } from '../../lab/model.js';
 import type { RunOptions, RunReport } from '../../engine/types.js';
 import { type CliCommand, type CliContext, worstExitCode } from '../context.js';
 import { printError } from '../errors.js';
+import { prepareLabClusters } from '../cluster-setup.js';
 import { loadLab } from '../load.js';
 import { buildReporters } from '../reporters.js';
 import { addRunOptions, type RunFlags, toRunOptions } from '../run-options.js';
@@ -59,10 +60,11 @@ export interface RunLabsHooks {
  */
 export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext, hooks: RunLabsHooks = {}): Promise<number> {
   const { after } = hooks;
-  const labs = await loadLabs(files, ctx);
-  if (!labs) return 2;
-  // Also checks that --json/--junit can be written, before a long run is spent on them.
+  const loaded = await loadLabs(files, ctx);
+  if (!loaded) return 2;
+  // Also checks that --json/--junit can be written, before a long run (or set-up) is spent on them.
   const reporters = buildReporters(flags, ctx);
+  const { labs, envOf } = await prepareLabClusters(loaded, flags, ctx);
   // Loaded here, not at the top: the engine pulls in the Kubernetes client, which would make
   // every command (`lint`, `--help`) slow to start.
   const { runLab } = await import('../../engine/runner.js');
@@ -73,7 +75,7 @@ export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext,
       notStarted.push(lab);
       continue;
     }
-    const report = await runLab(lab, { ...toRunOptions(flags, lab.file, ctx, reporters), ...hooks.options });
+    const report = await runLab(lab, { ...toRunOptions(flags, lab.file, ctx, reporters, envOf(lab)), ...hooks.options });
     const code = after ? await after(lab, report) : report.exitCode;
     exit = worstExitCode(exit, code);
     if (report.status === 'interrupted') {
