@@ -56,6 +56,26 @@ export class LearnJournal {
     }
   }
 
+  /**
+   * Keep the lab shell's state (Shell.snapshot(), secret captures left out) beside the journal,
+   * where a crash cleanup and the next learn session find it. The journal's own mechanism.
+   */
+  saveShellState(script: string): void {
+    this.begin().saveShellState(script);
+  }
+
+  /** The state an earlier session left (undefined when there is no journal or no state). */
+  shellState(): string | undefined {
+    if (!this.journal && !this.exists()) return undefined;
+    return this.begin().shellState();
+  }
+
+  /** Names of the secret captures of earlier sessions (their values were never saved). */
+  secretNames(): string[] {
+    if (!this.journal && !this.exists()) return [];
+    return [...(this.begin().data.secretNames ?? [])];
+  }
+
   setVar(name: string, value: string, secret = false): void {
     this.begin().setVar(name, value, secret);
   }

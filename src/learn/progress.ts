@@ -2,7 +2,7 @@
 // <stateDir>/learn/<path-hash>-<content-hash>.json. A lab that changed since keeps no exact
 // match; `findProgress` then offers the old record so the learner resumes at the same step slug.
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 export interface Progress {
@@ -87,54 +87,9 @@ async function dropOthers(stateDir: string, file: string, keep: string): Promise
   await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.json') && join(dir(stateDir), n) !== keep).map((n) => rm(join(dir(stateDir), n), { force: true })));
 }
 
-/** Forget every saved position of this lab file (and its saved shell state). */
+/** Forget every saved position of this lab file. */
 export async function clearProgress(stateDir: string, file: string): Promise<void> {
   await dropOthers(stateDir, file, '');
-  await clearShellState(stateDir, file);
-}
-
-// The lab shell's state (a script from Shell.snapshot(), secret captures left out) as it was after
-// the learner's last block, so that a later session restores variables, functions and the working
-// directory instead of starting on step N with an empty $NODE. One file per lab path, mode 0600.
-
-export function shellStatePath(stateDir: string, file: string): string {
-  return join(dir(stateDir), `${pathKey(file)}.state.sh`);
-}
-
-/** What `saveShellState` keeps beside the script: which secret captures were left out. */
-export interface SavedShellState {
-  script: string;
-  /** Names of secret captures whose values were not saved (the learner must set them again). */
-  secretNames: string[];
-  savedAt: string;
-}
-
-export async function saveShellState(stateDir: string, file: string, script: string, secretNames: readonly string[] = []): Promise<void> {
-  const path = shellStatePath(stateDir, file);
-  await mkdir(dir(stateDir), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const header = `# kubelab learn: shell state of ${resolve(file)}\n# secrets left out: ${secretNames.join(' ')}\n`;
-  await writeFile(tmp, header + script, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
-}
-
-export async function loadShellState(stateDir: string, file: string): Promise<SavedShellState | undefined> {
-  const path = shellStatePath(stateDir, file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const m = /^# kubelab learn: shell state of .*\n# secrets left out: (.*)\n/.exec(text);
-  if (!m) return undefined;
-  const { mtime } = await stat(path);
-  return { script: text.slice(m[0].length), secretNames: m[1]!.split(' ').filter(Boolean), savedAt: mtime.toISOString() };
-}
-
-export async function clearShellState(stateDir: string, file: string): Promise<void> {
-  await rm(shellStatePath(stateDir, file), { force: true });
 }
 
 /** A lab's progress in words and numbers, for a course index (terminal or page). */

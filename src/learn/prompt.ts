@@ -57,11 +57,14 @@ export function promptStateForLab(state: string): string {
 }
 
 /**
- * Run an interactive bash on this process's terminal (stdio inherited) from the lab shell's state,
+ * Run an interactive bash on the learner's terminal (its descriptors given) from the lab shell's state,
  * and take its state back when it exits. The caller gives the terminal up first (raw mode off,
  * main screen) and takes it back after.
  */
-export async function runLabPrompt(runtime: PromptRuntime, opts: { label: string; banner?: string; bash?: string; signal?: AbortSignal }): Promise<PromptResult> {
+export async function runLabPrompt(
+  runtime: PromptRuntime,
+  opts: { label: string; banner?: string; bash?: string; signal?: AbortSignal; /** The terminal's file descriptors (in, out, err). */ stdio: [number, number, number]; write: (text: string) => void },
+): Promise<PromptResult> {
   const shell = await runtime.labShell({ signal: opts.signal });
   const env = await shell.env();
   const cwd = await shell.cwd();
@@ -71,9 +74,9 @@ export async function runLabPrompt(runtime: PromptRuntime, opts: { label: string
     writeFileSync(join(dir, 'init'), INIT_SCRIPT, { mode: 0o600 });
     writeFileSync(join(dir, 'restore'), state ?? '', { mode: 0o600 });
     writeFileSync(join(dir, 'rc'), promptRc(dir, opts.label), { mode: 0o600 });
-    if (opts.banner) process.stdout.write(opts.banner);
+    if (opts.banner) opts.write(opts.banner);
     const exitCode = await new Promise<number | null>((resolve) => {
-      const child = spawn(opts.bash ?? 'bash', ['--noprofile', '--rcfile', join(dir, 'rc'), '-i'], { stdio: 'inherit', env, cwd });
+      const child = spawn(opts.bash ?? 'bash', ['--noprofile', '--rcfile', join(dir, 'rc'), '-i'], { stdio: opts.stdio, env, cwd });
       child.once('error', () => resolve(null));
       child.once('exit', (code) => resolve(code));
     });

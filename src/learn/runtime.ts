@@ -44,6 +44,8 @@ export class EngineRuntime implements LearnRuntime {
   private readonly redactor = new Redactor();
   /** Names of `secret` captures: never written to a saved snapshot. */
   private readonly secrets = new Set<string>();
+  /** The shell was opened from an earlier session's saved state. */
+  restored = false;
 
   constructor(private readonly opts: EngineRuntimeOptions) {}
 
@@ -61,8 +63,16 @@ export class EngineRuntime implements LearnRuntime {
       }
       const env: Record<string, string> = { ...this.opts.env, ...this.opts.vars };
       if (this.cluster) Object.assign(env, this.cluster.shellEnv, { KUBECONFIG: this.cluster.kubeconfigPath });
-      this.shell = await this.opts.openShell({ cwd: this.cwd, env, ...(this.opts.restore !== undefined ? { restore: this.opts.restore } : {}) });
-      return this.shell;
+      // An earlier session's state (the journal keeps it beside the undos): the shell starts as
+      // the learner left it, with the cluster's environment of today on top.
+      const restore = this.opts.restore ?? this.opts.journal.shellState();
+      const shell = await this.opts.openShell({ cwd: this.cwd, env, ...(restore !== undefined ? { restore } : {}) });
+      if (restore !== undefined) {
+        this.restored = true;
+        if (this.cluster) for (const [k, v] of Object.entries({ ...this.cluster.shellEnv, KUBECONFIG: this.cluster.kubeconfigPath })) await shell.setEnv(k, v);
+      }
+      this.shell = shell;
+      return shell;
     })();
     try {
       return await this.opening;
@@ -123,9 +133,25 @@ export class EngineRuntime implements LearnRuntime {
     return this.shell !== undefined;
   }
 
-  /** Names of the `secret` captures this session made (left out of saved snapshots). */
+  /** Names of the `secret` captures (this session's and earlier ones'): left out of saved snapshots. */
   secretNames(): string[] {
-    return [...this.secrets];
+    return [...new Set([...this.secrets, ...this.opts.journal.secretNames()])];
+  }
+
+  /** Whether an earlier session's shell state is there to start from (checked before the shell opens). */
+  hasSavedState(): boolean {
+    return this.opts.restore !== undefined || this.opts.journal.shellState() !== undefined;
+  }
+
+  /**
+   * Keep the shell's state in the journal (Journal.saveShellState, secrets left out), so that the
+   * next session starts from it. False when the shell is not open.
+   */
+  async saveState(): Promise<boolean> {
+    const script = await this.snapshot();
+    if (script === undefined) return false;
+    this.opts.journal.saveShellState(script);
+    return true;
   }
 
   /**

@@ -184,7 +184,7 @@ export function completionBody(lab: Lab, done: ReadonlySet<string>, style: Style
   const complete = count === n;
   const title = complete ? `Lab complete: ${count}/${n} steps` : `End of the lab: ${count}/${n} steps done`;
   const lines: string[] = [];
-  lines.push(complete ? style.ok(`✓ ${title}. Well done!`) : style.warn(title + '.'), '');
+  lines.push(complete ? style.ok('✓ Every step is done. Well done!') : style.warn(`${n - count} step${n - count === 1 ? ' is' : 's are'} not done yet.`), '');
   for (const s of lab.steps) lines.push(truncate(`  ${done.has(s.slug) ? style.ok('✓') : style.dim('○')} ${s.index + 1}. ${s.title}`, width));
   lines.push('');
   if (!complete) lines.push(...wrapLine(`Steps not done yet can be taken again: press a step's number, or p to go back.`, width));

@@ -6,7 +6,8 @@ import type { Block, Lab, ShBlock, Step } from '../lab/model.js';
 import type { BlockResult, CleanupResult } from '../engine/types.js';
 import { matchOutput } from '../match/index.js';
 import { explainMismatch } from './explain.js';
-import { saveProgress, saveShellState } from './progress.js';
+import { saveProgress } from './progress.js';
+import { type PromptRuntime, runLabPrompt } from './prompt.js';
 
 export interface RunBlockOptions {
   onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
@@ -22,9 +23,11 @@ export interface LearnRuntime {
   cleanup(opts?: { progress?: (message: string) => void; signal?: AbortSignal }): Promise<CleanupResult[]>;
   /** Close the shell; registered undos stay journaled for a later session or `--restart`. */
   close(): Promise<void>;
-  /** The shell's state without secret captures (undefined before the shell was opened). */
-  snapshot?(): Promise<string | undefined>;
-  /** Names of the secret captures left out of `snapshot()`. */
+  /** Keep the shell's state (secrets left out) for the next session; false when there is none. */
+  saveState?(): Promise<boolean>;
+  /** Whether the next shell starts from an earlier session's saved state. */
+  hasSavedState?(): boolean;
+  /** Names of secret captures: their values are never saved. */
   secretNames?(): string[];
 }
 
@@ -155,6 +158,40 @@ export class LearnSession {
     this.file = opts.file ?? opts.lab.file;
     this.stepIndex = Math.min(Math.max(0, opts.startStep ?? 0), Math.max(0, opts.lab.steps.length - 1));
     this.done = new Set(opts.done ?? []);
+    this.replayPending = this.stepIndex > 0 && opts.runtime.hasSavedState?.() === false;
+  }
+
+  /**
+   * A resumed session with no saved shell state (e.g. the lab was cleaned up, or an older
+   * kubelab saved none): before the first block runs, the blocks of the steps before the current
+   * one run again, so that the variables they set ($NODE…) are there. Never an empty $NODE.
+   */
+  private replayPending: boolean;
+
+  /** Whether the first command will replay earlier steps (for the resume notice). */
+  get willReplay(): boolean {
+    return this.replayPending;
+  }
+
+  /** Replay the earlier steps' blocks if the resume needs it (see `replayPending`). */
+  async prepare(opts: RunBlockOptions = {}): Promise<Note | undefined> {
+    if (!this.replayPending) return undefined;
+    this.replayPending = false;
+    const steps = this.lab.steps.slice(0, this.stepIndex).filter((s) => mainBlocks(s).some((b) => !b.attrs.skip));
+    if (!steps.length) return undefined;
+    const range = steps.length === 1 ? `step ${steps[0]!.index + 1}` : `steps ${steps[0]!.index + 1}-${steps.at(-1)!.index + 1}`;
+    opts.progress?.(`your shell's state was not kept: replaying ${range} to set it up again`);
+    for (const step of steps) {
+      for (const block of mainBlocks(step).filter((b) => !b.attrs.skip)) {
+        opts.progress?.(`replaying step ${step.index + 1}: ${blockLabel(block)}`);
+        const r = await this.runtime.runBlock(step, block, { signal: opts.signal, progress: opts.progress });
+        if (r.status !== 'passed') {
+          return { kind: 'error', text: `Replaying step ${step.index + 1} (${blockLabel(block)}) ${r.status === 'failed' && r.exitCode !== undefined && r.exitCode !== null ? `exited with code ${r.exitCode}` : r.status}: your shell may miss what that step set.`, hint: `go back to step ${step.index + 1} (p) and run it yourself` };
+        }
+      }
+    }
+    await this.saveShell();
+    return { kind: 'info', text: `Replayed ${range}: your shell has what ${steps.length === 1 ? 'it' : 'they'} set.` };
   }
 
   get step(): Step {
@@ -203,10 +240,32 @@ export class LearnSession {
    * session starts where this one left: never on step N with an empty $NODE.
    */
   async saveShell(): Promise<boolean> {
-    const script = await this.runtime.snapshot?.().catch(() => undefined);
-    if (script === undefined) return false;
-    await saveShellState(this.stateDir, this.file, script, this.runtime.secretNames?.() ?? []);
-    return true;
+    return (await this.runtime.saveState?.().catch(() => false)) ?? false;
+  }
+
+  /** Whether `t` can give the learner a prompt in the lab's shell (the engine's runtime can). */
+  get canPrompt(): boolean {
+    const r = this.runtime as Partial<PromptRuntime>;
+    return typeof r.labShell === 'function' && typeof r.snapshot === 'function' && typeof r.adoptState === 'function';
+  }
+
+  /**
+   * `t`: an interactive bash on the learner's terminal, started from the lab shell's state; when
+   * they leave it (exit, Ctrl-D) what they changed is taken back into the lab's shell and saved.
+   */
+  async prompt(io: { stdio: [number, number, number]; write: (text: string) => void; progress?: (message: string) => void }): Promise<Note> {
+    if (!this.canPrompt) return { kind: 'info', text: 'Type the commands in your own terminal; c checks the step.' };
+    try {
+      const replayed = await this.prepare({ progress: io.progress });
+      if (replayed?.kind === 'error') return replayed;
+      const banner = `\x1b[1mYour prompt in the lab's shell\x1b[0m: its variables, functions and working directory. exit or Ctrl-D goes back to step ${this.stepIndex + 1}.\r\n`;
+      const r = await runLabPrompt(this.runtime as unknown as PromptRuntime, { label: this.lab.id, banner, stdio: io.stdio, write: io.write });
+      if (!r.kept) return { kind: 'error', text: "Your prompt ended before it could save its state: the lab's shell is as it was." };
+      await this.saveShell();
+      return { kind: 'info', text: "Back from your prompt: what you set there is in the lab's shell." };
+    } catch (err) {
+      return errorNote(err);
+    }
   }
 
   back(): Promise<boolean> {
@@ -221,6 +280,8 @@ export class LearnSession {
     const block = blocks[i];
     if (!block) return { kind: 'error', text: `There is no block ${i + 1} in this step (it has ${blocks.length}).` };
     try {
+      const replayed = await this.prepare(opts);
+      if (replayed?.kind === 'error') return replayed;
       const result = await this.runtime.runBlock(this.step, block, { onOutput: opts.onOutput, signal: opts.signal, progress: opts.progress });
       const stopped = opts.signal?.aborted === true && result.status !== 'passed';
       this.results.set(block.id, result);
@@ -244,12 +305,14 @@ export class LearnSession {
    * Check the step: its verify blocks when it has some; otherwise each block's expected output
    * against what the learner ran here (`run`) or pastes (`readPasted`, undefined = cancelled).
    */
-  async check(readPasted: (block: ShBlock, index: number, total: number) => Promise<string | undefined>, opts: { signal?: AbortSignal } = {}): Promise<Note> {
+  async check(readPasted: (block: ShBlock, index: number, total: number) => Promise<string | undefined>, opts: { signal?: AbortSignal; progress?: (message: string) => void } = {}): Promise<Note> {
     const step = this.step;
     const lines: CheckLine[] = [];
     const verify = verifyBlocks(step);
     try {
       if (verify.length) {
+        const replayed = await this.prepare(opts);
+        if (replayed?.kind === 'error') return replayed;
         for (const block of verify) {
           const result = await this.runtime.runBlock(step, block, { signal: opts.signal });
           const title = block.attrs.name ?? firstLine(blockText(block));

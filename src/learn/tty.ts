@@ -256,24 +256,37 @@ export async function runTty(session: LearnSession, io: TtyOptions): Promise<Tty
     notes.push(...kept);
     live = [];
     show(note);
-    if (note.kind === 'ran' && note.stepDone && session.complete && session.atEnd) complete();
+    if (note.kind === 'ran' && note.stepDone && session.atEnd) complete();
   };
 
   const complete = () => {
     mode = { kind: 'complete' };
-    notes = [];
     scroll = 0;
     draw();
   };
 
+  /** The terminal's descriptors, for the learner's own prompt (`t`); undefined for a stream that is not one. */
+  const fds = (): [number, number, number] | undefined => {
+    const i = (input as { fd?: unknown }).fd;
+    const o = (output as { fd?: unknown }).fd;
+    return typeof i === 'number' && typeof o === 'number' ? [i, o, o] : undefined;
+  };
+
   const lendTerminal = async () => {
-    if (!io.prompt) return show({ kind: 'info', text: 'Type the commands in your own terminal; c checks the step.' });
+    const stdio = fds();
+    if (!io.prompt && (!stdio || !session.canPrompt)) return show({ kind: 'info', text: 'Type the commands in your own terminal; c checks the step.' });
+    // The shell (and the cluster) may need setting up first: shown as it happens.
+    live = [];
+    notes = [];
+    const ready = io.prompt ? undefined : await busy('Opening your prompt', async () => session.prepare({ progress: onProgress }));
+    if (ready?.kind === 'error') return show(ready);
     input.off('data', onData);
+    input.pause();
     input.setRawMode?.(false);
     output.write('\x1b[?2004l\x1b[?25h\x1b[?1049l');
     let note: Note;
     try {
-      note = await io.prompt();
+      note = io.prompt ? await io.prompt() : await session.prompt({ stdio: stdio!, write: (t) => output.write(t) });
     } catch (err) {
       note = { kind: 'error', text: (err as Error)?.message ?? String(err) };
     } finally {
@@ -282,6 +295,7 @@ export async function runTty(session: LearnSession, io: TtyOptions): Promise<Tty
       input.on('data', onData);
       input.resume();
     }
+    live = [];
     show(note);
   };
 
@@ -357,9 +371,9 @@ export async function runTty(session: LearnSession, io: TtyOptions): Promise<Tty
     } else if (ch === 't') {
       return lendTerminal();
     } else if (ch === 'c') {
-      const note = await busy('Checking', (signal) => session.check(readPasted, { signal }));
+      const note = await busy('Checking', (signal) => session.check(readPasted, { signal, progress: onProgress }));
       show(note);
-      if (note.kind === 'check' && note.ok && session.complete && session.atEnd) complete();
+      if (note.kind === 'check' && note.ok && session.atEnd) complete();
       return;
     } else if (ch === 'h' || ch === 's') {
       show(session.reveal(ch === 'h' ? 'hint' : 'solution'));

@@ -62,7 +62,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   const lab = prepared.labs[0]!;
   // Loaded here, not at the top: the engine and the cluster providers pull in the Kubernetes
   // client, which would slow down `--help`, `lint` and `list`.
-  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
+  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { exitLines, resumeNotice }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
     import('../../engine/shell.js'),
     import('../../engine/finish.js'),
     import('../../cluster/index.js'),
@@ -70,6 +70,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
     import('../../learn/journal.js'),
     import('../../learn/session.js'),
     import('../../learn/progress.js'),
+    import('../../learn/resume.js'),
     import('../../learn/notes.js'),
     import('../../learn/text.js'),
     import('../../learn/tty.js'),
@@ -95,7 +96,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
 
   let startStep = 0;
   let done: string[] = [];
-  let notice: string | undefined;
+  let resumed: 'exact' | 'changed' | undefined;
   if (flags.restart) {
     if (journal.exists()) {
       ctx.stdout.write('Undoing what earlier sessions of this lab changed…\n');
@@ -110,17 +111,17 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
     if (found?.match === 'exact') {
       startStep = found.progress.step;
       done = found.progress.done;
-      notice = `Welcome back: resuming at step ${startStep + 1} of ${lab.steps.length}. (--restart starts over.)`;
     } else if (found?.match === 'changed') {
       const bySlug = lab.steps.findIndex((s) => s.slug === found.progress.stepSlug);
       startStep = bySlug >= 0 ? bySlug : Math.min(found.progress.step, lab.steps.length - 1);
       done = found.progress.done.filter((slug) => lab.steps.some((s) => s.slug === slug));
-      notice = `The lab changed since your last session; resuming at step ${startStep + 1} ("${lab.steps[startStep]?.title ?? ''}").`;
     }
+    resumed = found?.match;
   }
 
   const runtime = makeRuntime();
   const session = new LearnSession({ lab, runtime, stateDir, file: labPath, startStep, done });
+  const notice = resumed ? resumeNotice({ lab, startStep: session.stepIndex, done, changed: resumed === 'changed', restored: runtime.hasSavedState(), replay: session.willReplay, secrets: runtime.secretNames() }) : undefined;
   await session.save();
   const interactive = !flags.plain && ctx.isTTY && input.isTTY === true && typeof input.setRawMode === 'function';
   let result;
@@ -142,6 +143,6 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
     ctx.stdout.write(`Interrupted: saved at step ${session.stepIndex + 1}; nothing was cleaned up (\`kubelab cleanup\` undoes what the lab changed).\n`);
     return ctx.signal.reason === 'SIGTERM' ? 143 : 130;
   }
-  ctx.stdout.write(`Saved: step ${session.stepIndex + 1} of ${lab.steps.length}. \`kubelab learn ${file}\` resumes here${journal.exists() ? '; what the lab changed is still in place (`kubelab learn --restart` or `kubelab cleanup` undoes it)' : ''}.\n`);
+  ctx.stdout.write(exitLines({ file, stepIndex: session.stepIndex, steps: lab.steps.length, changed: journal.exists(), complete: session.complete, width }).join('\n') + '\n');
   return 0;
 }

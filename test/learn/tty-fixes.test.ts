@@ -1,0 +1,128 @@
+// Issue 9 part 4, through a real 80x24 terminal (tmux): resume keeps the lab shell's state (or
+// replays and says so), `t` is a prompt in the lab's shell, a step with nothing to check is done
+// once run, the completion screen, Esc takes quitting back, the exit line fits and names the lab.
+// Needs `npm run build` (dist/) and tmux.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TmuxSession, hasTmux } from './tmux.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'dist/src/cli.js');
+const LAB = 'test/fixtures/learn/state.md';
+
+const fits = (screen: string) => screen.replace(/\n$/, '').split('\n').every((l) => [...l].length <= 80);
+
+describe.skipIf(!hasTmux)('kubelab learn: issue 9 terminal fixes (tmux 80x24)', () => {
+  let tmux: TmuxSession;
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeEach(() => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+    tmux = new TmuxSession();
+    dir = mkdtempSync(join(tmpdir(), 'kubelab-learn-fix-'));
+    env = { KUBELAB_STATE_DIR: join(dir, 'state'), SCRATCH: join(dir, 'scratch'), TERM: 'xterm-256color', PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
+  });
+  afterEach(() => {
+    tmux.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = (...args: string[]) => tmux.start(['node', CLI, 'learn', LAB, ...args], { env, cwd: ROOT });
+  const again = (...args: string[]) => tmux.respawn(['node', CLI, 'learn', LAB, ...args], { env, cwd: ROOT });
+  const quitKeeping = async () => {
+    tmux.keys('q');
+    await tmux.waitForText('Undo what this lab changed?');
+    tmux.keys('n');
+    await tmux.waitFor(() => tmux.dead(), 'the program to exit');
+  };
+
+  it('resume restores variables, working directory and functions; a step with nothing to check is done once run', async () => {
+    start();
+    let screen = await tmux.waitForText('step 1/3');
+    tmux.keys('r');
+    screen = await tmux.waitForText('This step is done');
+    expect(screen).toMatch(/step 1\/3 ✓/);
+    tmux.keys('n');
+    await tmux.waitForText('step 2/3');
+    // Esc takes the quit question back: still in the lab.
+    tmux.keys('q');
+    await tmux.waitForText('Esc: stay');
+    tmux.keys('Escape');
+    screen = await tmux.waitFor((s) => !s.includes('Esc: stay'), 'the question to go');
+    expect(screen).toContain('2. Use them');
+    await quitKeeping();
+    const exit = tmux.history();
+    expect(exit).toContain('Saved at step 2 of 3');
+    expect(exit).toContain(`kubelab learn ${LAB}`);
+    expect(exit).toContain(`kubelab learn --restart ${LAB}`);
+    expect(fits(exit)).toBe(true);
+
+    again();
+    screen = await tmux.waitForText('step 2/3');
+    expect(screen).toContain('Welcome back: resuming at step 2 of 3, "Use them" (1 of 3 done)');
+    expect(screen).toContain('Your lab shell is as you left it');
+    expect(fits(screen)).toBe(true);
+    tmux.keys('r');
+    screen = await tmux.waitForText('✓ passed');
+    expect(screen).toContain('│ node=node-42 dir=work hi you');
+    await quitKeeping();
+  });
+
+  it('resume without a saved state (the lab was cleaned up) replays the earlier steps and says so', async () => {
+    start();
+    await tmux.waitForText('step 1/3');
+    tmux.keys('r');
+    await tmux.waitForText('This step is done');
+    tmux.keys('n');
+    await tmux.waitForText('step 2/3');
+    tmux.keys('q');
+    await tmux.waitForText('Undo what this lab changed?');
+    tmux.keys('y');
+    await tmux.waitFor(() => tmux.dead(), 'the program to exit', 30_000);
+
+    again();
+    let screen = await tmux.waitForText('step 2/3');
+    expect(screen).toContain("Your lab shell's state was not kept: the first command you run replays");
+    tmux.keys('r');
+    screen = await tmux.waitForText('✓ passed');
+    expect(screen).toContain('replaying step 1');
+    expect(screen).toContain('│ node=node-42 dir=work hi you');
+    await quitKeeping();
+  });
+
+  it('t is a prompt in the lab shell; what is set there stays; the last check shows the completion screen', async () => {
+    start();
+    await tmux.waitForText('step 1/3');
+    tmux.keys('r');
+    await tmux.waitForText('This step is done');
+    tmux.keys('n');
+    await tmux.waitForText('step 2/3');
+    tmux.keys('r');
+    await tmux.waitForText('✓ passed');
+    tmux.keys('c');
+    await tmux.waitForText('Check passed');
+    tmux.keys('n');
+    let screen = await tmux.waitForText('step 3/3');
+    expect(screen).toMatch(/●●◎ 2\/3 done/);
+    tmux.keys('c');
+    screen = await tmux.waitForText('Check failed');
+    // The check's command and output, no authoring hint.
+    expect(screen).toContain('test "$COLOR" = blue');
+    expect(screen).not.toMatch(/exit=N|add `exit/);
+    tmux.keys('t');
+    screen = await tmux.waitForText('lab shell');
+    tmux.type('echo "at $NODE in $(basename "$PWD")"; COLOR=blue');
+    tmux.keys('Enter');
+    screen = await tmux.waitForText('at node-42 in work');
+    tmux.keys('C-d');
+    screen = await tmux.waitForText('Back from your prompt');
+    tmux.keys('c');
+    screen = await tmux.waitForText('Lab complete: 3/3 steps');
+    expect(fits(screen)).toBe(true);
+    await quitKeeping();
+    expect(tmux.history()).toContain('Saved: lab complete (3/3 steps)');
+  });
+});
