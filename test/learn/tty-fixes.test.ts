@@ -41,9 +41,9 @@ describe.skipIf(!hasTmux)('kubelab learn: issue 9 terminal fixes (tmux 80x24)', 
 
   it('resume restores variables, working directory and functions; a step with nothing to check is done once run', async () => {
     start();
-    let screen = await tmux.waitForText('step 1/3');
+    await tmux.waitForText('step 1/3');
     tmux.keys('r');
-    screen = await tmux.waitForText('This step is done');
+    let screen = await tmux.waitForText('This step is done');
     expect(screen).toMatch(/step 1\/3 ✓/);
     tmux.keys('n');
     await tmux.waitForText('step 2/3');
@@ -113,12 +113,12 @@ describe.skipIf(!hasTmux)('kubelab learn: issue 9 terminal fixes (tmux 80x24)', 
     expect(screen).toContain('test "$COLOR" = blue');
     expect(screen).not.toMatch(/exit=N|add `exit/);
     tmux.keys('t');
-    screen = await tmux.waitForText('lab shell');
+    await tmux.waitForText('lab shell');
     tmux.type('echo "at $NODE in $(basename "$PWD")"; COLOR=blue');
     tmux.keys('Enter');
-    screen = await tmux.waitForText('at node-42 in work');
+    await tmux.waitForText('at node-42 in work');
     tmux.keys('C-d');
-    screen = await tmux.waitForText('Back from your prompt');
+    await tmux.waitForText('Back from your prompt');
     tmux.keys('c');
     screen = await tmux.waitForText('Lab complete: 3/3 steps');
     expect(fits(screen)).toBe(true);
