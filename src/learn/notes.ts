@@ -3,6 +3,7 @@ import { formatPos } from '../errors.js';
 import { formatDuration } from '../format.js';
 import type { Note } from './session.js';
 import { blockText } from './session.js';
+import { layoutCommand } from './commands.js';
 import { type Style, wrapLine, wrapText } from './text.js';
 
 export function formatNote(note: Note, style: Style, width: number): string[] {
@@ -28,11 +29,11 @@ export function formatNote(note: Note, style: Style, width: number): string[] {
       const out = [note.ok ? style.ok('✓ Check passed: this step is done.') : style.fail('✗ Check failed.')];
       for (const l of note.lines) {
         out.push(...w(`${l.ok ? style.ok('  ✓') : style.fail('  ✗')} ${l.text}`, '    '));
+        for (const d of l.detail) out.push(...w(`    ${d}`, '      '));
         if (l.command) {
           out.push(style.dim('    it ran:'));
-          for (const c of l.command.split('\n')) out.push(...wrapLine(`      ${style.code(c)}`, width, '        '));
+          out.push(...commandScreenLines(l.command, width, 6, style));
         }
-        for (const d of l.detail) out.push(...w(`      ${d}`, '      '));
         if (l.output) {
           if (!l.ok || l.command) out.push(style.dim('    it printed:'));
           out.push(...outputLines(l.output, width, style, '    '));
@@ -60,6 +61,12 @@ export function formatNote(note: Note, style: Style, width: number): string[] {
       ];
     }
   }
+}
+
+/** A command as the learner reads it: `$ ` per command, long lines broken with `\\`, never inside a word. */
+export function commandScreenLines(command: string, width: number, margin: number, style: Style): string[] {
+  const pad = ' '.repeat(margin);
+  return layoutCommand(command, width, margin).map((l) => `${pad}${style.dim(l.prompt ? '$ ' : '  ')}${style.code(l.text)}`);
 }
 
 /**

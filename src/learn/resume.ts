@@ -60,3 +60,10 @@ export function exitLines(input: ExitInput): string[] {
   }
   return lines;
 }
+
+/** The lines printed after the learner quit with cleanup. */
+export function cleanedLines(input: { file: string; stepIndex: number; failed: boolean; width: number }): string[] {
+  const w = Math.max(40, input.width);
+  if (input.failed) return [...wrapLine('Some cleanup failed. To retry it:', w), '  kubelab cleanup'];
+  return [...wrapLine(`Cleaned up. Your place is kept (step ${input.stepIndex + 1}). To resume, or start over:`, w), `  kubelab learn ${input.file}`, `  kubelab learn --restart ${input.file}`];
+}

@@ -16,6 +16,8 @@ export interface BodyInput {
   results: ReadonlyMap<string, BlockResult>;
   /** Lines of the output area (notes, live output, a paste prompt). */
   output: string[];
+  /** Blocks the learner stopped (Ctrl-C): shown as stopped, not failed. */
+  stopped?: ReadonlySet<string>;
   /** Lines shown above the step (e.g. "Welcome back"), so that they are seen first. */
   banner?: string[];
 }
@@ -55,7 +57,7 @@ export function stepBody(input: BodyInput, style: Style, width: number): Body {
       if (segments) prose(segments.before.get(b.id));
       const mark = i === input.blockIndex ? style.key('▸') : ' ';
       const r = input.results.get(b.id);
-      const status = r ? (r.status === 'passed' ? style.ok(' ✓') : style.fail(` ✗ ${r.status}`)) : '';
+      const status = input.stopped?.has(b.id) ? style.warn(' ■ stopped') : r ? (r.status === 'passed' ? style.ok(' ✓') : style.fail(` ✗ ${r.status}`)) : '';
       const skip = b.attrs.skip ? style.warn(' (the lab skips this one when run unattended)') : '';
       lines.push(truncate(`${mark} ${style.dim(`${i + 1}. ${blockLabel(b)}`)}${status}${skip}`, width));
       lines.push(...blockLines(b, width, style));

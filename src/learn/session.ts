@@ -150,6 +150,8 @@ export class LearnSession {
   private readonly file: string;
   /** Results of blocks run with `run`, by block id (this session only). */
   readonly results = new Map<string, BlockResult>();
+  /** Blocks whose last run the learner stopped (Ctrl-C). */
+  readonly stopped = new Set<string>();
 
   constructor(opts: LearnSessionOptions) {
     this.lab = opts.lab;
@@ -285,6 +287,8 @@ export class LearnSession {
       const result = await this.runtime.runBlock(this.step, block, { onOutput: opts.onOutput, signal: opts.signal, progress: opts.progress });
       const stopped = opts.signal?.aborted === true && result.status !== 'passed';
       this.results.set(block.id, result);
+      if (stopped) this.stopped.add(block.id);
+      else this.stopped.delete(block.id);
       if (i + 1 < blocks.length && !stopped) this.blockIndex = i + 1;
       await this.saveShell().catch(() => undefined);
       // Nothing to check: the step is done once each of its blocks ran and passed.

@@ -4,10 +4,10 @@
 // over ssh and in tmux); no mouse. Streams are injected; src/cli.ts owns the real TTY.
 import type { ShBlock } from '../lab/model.js';
 import { type Key, PasteBuffer, decodeKeys } from './keys.js';
-import { formatNote, outputLines as ruledOutput } from './notes.js';
+import { commandScreenLines, formatNote, outputLines as ruledOutput } from './notes.js';
 import { KEY_HELP_LINES, completionBody, keyLine, layoutScreen, stepBody } from './screen.js';
 import type { LearnSession, Note } from './session.js';
-import { type Style, stripAnsi, truncate, wrapLine } from './text.js';
+import { type Style, stripAnsi, wrapLine } from './text.js';
 
 export interface TtyIn extends NodeJS.ReadableStream {
   setRawMode?(mode: boolean): unknown;
@@ -140,7 +140,7 @@ export async function runTty(session: LearnSession, io: TtyOptions): Promise<Tty
 
   const helpBody = (width: number): string[] => {
     const keyWidth = Math.max(...KEY_HELP_LINES.map(([k]) => k.length)) + 2;
-    const lines = [style.bold('Keys'), ''];
+    const lines: string[] = [];
     for (const [k, what] of KEY_HELP_LINES) lines.push(...wrapLine(`  ${style.key(k.padEnd(keyWidth))}${what}`, width, ' '.repeat(keyWidth + 2)));
     lines.push('', ...wrapLine(style.dim('The key line at the bottom shows the keys this step has a use for.'), width));
     return lines;
@@ -150,7 +150,7 @@ export async function runTty(session: LearnSession, io: TtyOptions): Promise<Tty
 
   const draw = () => {
     const { width, height } = size();
-    const base = { lab: session.lab, step: session.step, blockIndex: session.blockIndex, results: session.results, output: outputLines(), banner, width, height, scroll, footer: footer(), doneSteps: session.done };
+    const base = { lab: session.lab, step: session.step, blockIndex: session.blockIndex, results: session.results, stopped: session.stopped, output: outputLines(), banner, width, height, scroll, footer: footer(), doneSteps: session.done };
     const shown = shownMode();
     let extra: { body?: string[]; title?: string } = {};
     if (shown.kind === 'help') extra = { body: helpBody(width), title: 'Keys' };
@@ -170,7 +170,7 @@ export async function runTty(session: LearnSession, io: TtyOptions): Promise<Tty
       scroll = Number.MAX_SAFE_INTEGER;
       return;
     }
-    const body = stepBody({ lab: session.lab, step: session.step, blockIndex: session.blockIndex, results: session.results, output: outputLines(), banner }, style, width);
+    const body = stepBody({ lab: session.lab, step: session.step, blockIndex: session.blockIndex, results: session.results, stopped: session.stopped, output: outputLines(), banner }, style, width);
     const bodyHeight = height - 3;
     const end = Math.max(0, body.lines.length - bodyHeight);
     scroll = body.lines.length - body.outputStart > bodyHeight ? Math.max(body.outputStart, end) : end;
@@ -235,7 +235,7 @@ export async function runTty(session: LearnSession, io: TtyOptions): Promise<Tty
   const runBlock = async () => {
     live = [];
     const block = session.blocks[session.blockIndex];
-    if (block) notes = [...notes, ...(notes.length ? [''] : []), style.dim(truncate(`$ ${block.kind === 'sh' ? block.command.split('\n')[0] : block.kind}`, size().width))];
+    if (block) notes = [...notes, ...(notes.length ? [''] : []), ...(block.kind === 'sh' ? commandScreenLines(block.command, size().width, 0, { ...style, code: style.dim }) : [style.dim(block.kind)])];
     let stopped = false;
     const note = await busy(`Running ${session.blockIndex + 1}. ${block?.kind ?? ''}`, async (signal) => {
       signal.addEventListener('abort', () => (stopped = true), { once: true });

@@ -126,3 +126,93 @@ describe.skipIf(!hasTmux)('kubelab learn: issue 9 terminal fixes (tmux 80x24)', 
     expect(tmux.history()).toContain('Saved: lab complete (3/3 steps)');
   });
 });
+
+describe.skipIf(!hasTmux)('kubelab learn: what a step shows (tmux 80x24)', () => {
+  let tmux: TmuxSession;
+  let dir: string;
+  let env: Record<string, string>;
+  const DISPLAY = 'test/fixtures/learn/display.md';
+
+  beforeEach(() => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+    tmux = new TmuxSession();
+    dir = mkdtempSync(join(tmpdir(), 'kubelab-learn-show-'));
+    env = { KUBELAB_STATE_DIR: join(dir, 'state'), SCRATCH: join(dir, 'scratch'), TERM: 'xterm-256color', PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
+  });
+  afterEach(() => {
+    tmux.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = () => tmux.start(['node', CLI, 'learn', DISPLAY], { env, cwd: ROOT });
+
+  it('prose stays by its block; commands get `$` each and `\\` continuations, never a cut word; offered keys only', async () => {
+    start();
+    const screen = await tmux.waitForText('step 1/3');
+    expect(fits(screen)).toBe(true);
+    const lines = screen.split('\n');
+    const at = (text: string) => lines.findIndex((l) => l.includes(text));
+    // Each block right after the prose that introduces it.
+    expect(at('PROSE-BEFORE-TOKEN')).toBeLessThan(at('1. sh'));
+    expect(at('1. sh')).toBeLessThan(at('PROSE-BEFORE-COMMANDS'));
+    expect(at('PROSE-BEFORE-COMMANDS')).toBeLessThan(at('2. sh'));
+    // The long command: broken between words with ` \`; the next command has its own `$`.
+    const first = lines[at('$ echo alpha-one')]!;
+    expect(first.trimEnd()).toMatch(/ \\$/);
+    const words = 'alpha-one bravo-two charlie-three delta-four echo-five foxtrot-six golf-seven hotel-eight india-nine'.split(' ');
+    const shown = lines.slice(at('$ echo alpha-one'), at('$ echo second')).join(' ').replace(/\\/g, ' ').split(/\s+/);
+    for (const w of words) expect(shown).toContain(w);
+    expect(screen).toContain('    $ echo second');
+    expect(screen).not.toMatch(/^\s*> echo second/m);
+    // Keys for what the step has: no check, hint or solution here.
+    const keys = lines.at(-1) ?? screen.trimEnd().split('\n').at(-1)!;
+    expect(screen).toMatch(/r run {2}1-2 pick {2}t shell {2}n next {2}\? keys {2}q quit/);
+    expect(keys).not.toMatch(/c check|h hint|s solution/);
+    tmux.keys('?');
+    const help = await tmux.waitForText('Any key closes this list');
+    for (const k of ['1-9', 'PgUp PgDn', 'Home End', 'Ctrl-L', 'Ctrl-C', 'Esc']) expect(help).toContain(k);
+    expect(fits(help)).toBe(true);
+  });
+
+  it('long output is never cut (every prefix counted); retries show as they happen; a running block shows its time; Ctrl-C shows it stopped', async () => {
+    start();
+    await tmux.waitForText('step 1/3');
+    tmux.keys('r');
+    const screen = await tmux.waitForText('✓ passed');
+    expect(fits(screen)).toBe(true);
+    const token = screen
+      .split('\n')
+      .filter((l) => l.startsWith('│ '))
+      .map((l) => l.slice(2))
+      .join('');
+    expect(token).toBe('A'.repeat(945) + 'Z');
+
+    tmux.keys('n');
+    await tmux.waitForText('step 2/3');
+    tmux.keys('r');
+    let s2 = await tmux.waitForText('not yet');
+    s2 = await tmux.waitForText('✓ passed');
+    expect(s2.match(/· .*not yet.*retrying in/g)?.length).toBe(2);
+    tmux.keys('r');
+    await tmux.waitForText('│ waiting');
+    s2 = await tmux.waitFor((s) => /Running 2\. sh… [1-9]\d*s/.test(s), 'the elapsed time');
+    tmux.keys('C-c');
+    s2 = await tmux.waitForText('■ stopped after');
+    expect(s2).toContain('2. sh ■ stopped');
+    expect(s2).toContain('│ waiting');
+    expect(s2).not.toMatch(/Terminated|✗ failed/);
+
+    // A failed check: its command and its output, no author's hint. Then cleanup as it happens.
+    tmux.keys('n', 'c');
+    const s3 = await tmux.waitForText('Check failed');
+    expect(s3).toContain('$ cat "$SCRATCH/greeting"');
+    expect(s3).toMatch(/│ cat: .*greeting: No such file/);
+    expect(s3).not.toMatch(/hint: |exit=N/);
+    tmux.keys('q', 'y');
+    await tmux.waitForText('cleaning up: 1 item');
+    await tmux.waitFor(() => tmux.dead(), 'the program to exit', 30_000);
+    const out = tmux.history();
+    expect(out).toContain(`kubelab learn --restart ${DISPLAY}`);
+    expect(fits(out)).toBe(true);
+  });
+});

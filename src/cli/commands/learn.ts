@@ -62,7 +62,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   const lab = prepared.labs[0]!;
   // Loaded here, not at the top: the engine and the cluster providers pull in the Kubernetes
   // client, which would slow down `--help`, `lint` and `list`.
-  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { exitLines, resumeNotice }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
+  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { cleanedLines, exitLines, resumeNotice }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
     import('../../engine/shell.js'),
     import('../../engine/finish.js'),
     import('../../cluster/index.js'),
@@ -136,7 +136,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   if (result.cleanedUp) {
     if (interactive && result.cleanup) ctx.stdout.write(formatNote(result.cleanup, style, width).join('\n') + '\n');
     const failed = result.cleanup?.kind === 'cleanup' && result.cleanup.results.some((r) => r.status === 'failed');
-    ctx.stdout.write(failed ? 'Some cleanup failed; `kubelab cleanup` retries it.\n' : `Cleaned up. Your place is kept: \`kubelab learn ${file}\` resumes at step ${session.stepIndex + 1}, --restart starts over.\n`);
+    ctx.stdout.write(cleanedLines({ file, stepIndex: session.stepIndex, failed, width }).join('\n') + '\n');
     return failed ? 1 : 0;
   }
   if (ctx.signal.aborted) {
