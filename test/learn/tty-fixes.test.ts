@@ -190,12 +190,13 @@ describe.skipIf(!hasTmux)('kubelab learn: what a step shows (tmux 80x24)', () =>
     tmux.keys('n');
     await tmux.waitForText('step 2/3');
     tmux.keys('r');
-    let s2 = await tmux.waitForText('not yet');
-    s2 = await tmux.waitForText('✓ passed');
+    // A progress line is on the screen while the block is still running.
+    await tmux.waitFor((s) => s.includes('not yet') && s.includes('Running 1. sh'), 'a retry line during the run');
+    let s2 = await tmux.waitForText('✓ passed');
     expect(s2.match(/· .*not yet.*retrying in/g)?.length).toBe(2);
     tmux.keys('r');
     await tmux.waitForText('│ waiting');
-    s2 = await tmux.waitFor((s) => /Running 2\. sh… [1-9]\d*s/.test(s), 'the elapsed time');
+    await tmux.waitFor((s) => /Running 2\. sh… [1-9]\d*s/.test(s), 'the elapsed time');
     tmux.keys('C-c');
     s2 = await tmux.waitForText('■ stopped after');
     expect(s2).toContain('2. sh ■ stopped');
