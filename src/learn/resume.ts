@@ -1,9 +1,28 @@
 // What `kubelab learn` says when a session starts again and when it ends: where the learner is
 // (step, title, steps done), what became of the lab shell's state, and the exact commands that
-// resume, start over or clean up, naming the lab. Lines fit the terminal's width; a command is
-// never broken (each goes on a line of its own). Pure.
+// resume, start over or clean up, naming the lab. Lines fit the terminal's width; each command
+// is on lines of its own, continued with ` \` between words when too long, never cut. Pure.
 import type { Lab } from '../lab/model.js';
-import { wrapLine } from './text.js';
+import { visibleWidth, wrapLine } from './text.js';
+
+/**
+ * A command on lines of its own, two spaces in; one too long is broken with ` \\` between words
+ * (its words are paths and flags: no quoting to respect), never inside one.
+ */
+function commandLines(command: string, width: number): string[] {
+  const room = width - 2;
+  if (visibleWidth(command) <= room) return [`  ${command}`];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of command.split(' ')) {
+    if (line && visibleWidth(`${line} ${word} \\`) > room) {
+      lines.push(`  ${line} \\`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(`  ${line}`);
+  return lines;
+}
 
 export interface ResumeInput {
   lab: Lab;
@@ -49,14 +68,13 @@ export interface ExitInput {
 /** The lines printed when the learner leaves without cleaning up. */
 export function exitLines(input: ExitInput): string[] {
   const w = Math.max(40, input.width);
-  const cmd = (c: string) => `  ${c}`;
   const lines = [
     ...wrapLine(input.complete ? `Saved: lab complete (${input.steps}/${input.steps} steps). To take it again:` : `Saved at step ${input.stepIndex + 1} of ${input.steps}. To resume:`, w),
-    cmd(`kubelab learn ${input.file}`),
+    ...commandLines(`kubelab learn ${input.file}`, w),
   ];
   if (input.changed) {
-    lines.push(...wrapLine('What the lab changed is still in place. To undo it and start over, or only undo it:', w));
-    lines.push(cmd(`kubelab learn --restart ${input.file}`), cmd('kubelab cleanup'));
+    lines.push(...wrapLine('What the lab changed is still in place. To undo it and start over, or just undo it:', w));
+    lines.push(...commandLines(`kubelab learn --restart ${input.file}`, w), ...commandLines('kubelab cleanup', w));
   }
   return lines;
 }
@@ -65,5 +83,11 @@ export function exitLines(input: ExitInput): string[] {
 export function cleanedLines(input: { file: string; stepIndex: number; failed: boolean; width: number }): string[] {
   const w = Math.max(40, input.width);
   if (input.failed) return [...wrapLine('Some cleanup failed. To retry it:', w), '  kubelab cleanup'];
-  return [...wrapLine(`Cleaned up. Your place is kept (step ${input.stepIndex + 1}). To resume, or start over:`, w), `  kubelab learn ${input.file}`, `  kubelab learn --restart ${input.file}`];
+  return [...wrapLine(`Cleaned up. Your place is kept (step ${input.stepIndex + 1}). To resume, or start over:`, w), ...commandLines(`kubelab learn ${input.file}`, w), ...commandLines(`kubelab learn --restart ${input.file}`, w)];
+}
+
+/** The lines printed when an interrupt (SIGINT, SIGTERM) ended the session. */
+export function interruptedLines(input: { file: string; stepIndex: number; width: number }): string[] {
+  const w = Math.max(40, input.width);
+  return [...wrapLine(`Interrupted: saved at step ${input.stepIndex + 1}; nothing was cleaned up. To resume, or only undo what the lab changed:`, w), ...commandLines(`kubelab learn ${input.file}`, w), '  kubelab cleanup'];
 }

@@ -117,6 +117,15 @@ describe.skipIf(!hasTmux)('kubelab learn: issue 9 terminal fixes (tmux 80x24)', 
     tmux.type('echo "at $NODE in $(basename "$PWD")"; COLOR=blue');
     tmux.keys('Enter');
     await tmux.waitForText('at node-42 in work');
+    // Ctrl-C at the prompt stops the learner's command, not kubelab.
+    tmux.type('sleep 30');
+    tmux.keys('Enter');
+    await new Promise((r) => setTimeout(r, 300));
+    tmux.keys('C-c');
+    tmux.type('echo still-$((40+2))');
+    tmux.keys('Enter');
+    await tmux.waitForText('still-42');
+    expect(tmux.dead()).toBe(false);
     tmux.keys('C-d');
     await tmux.waitForText('Back from your prompt');
     tmux.keys('c');

@@ -62,7 +62,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   const lab = prepared.labs[0]!;
   // Loaded here, not at the top: the engine and the cluster providers pull in the Kubernetes
   // client, which would slow down `--help`, `lint` and `list`.
-  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { cleanedLines, exitLines, resumeNotice }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
+  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { cleanedLines, exitLines, interruptedLines, resumeNotice }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
     import('../../engine/shell.js'),
     import('../../engine/finish.js'),
     import('../../cluster/index.js'),
@@ -140,7 +140,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
     return failed ? 1 : 0;
   }
   if (ctx.signal.aborted) {
-    ctx.stdout.write(`Interrupted: saved at step ${session.stepIndex + 1}; nothing was cleaned up (\`kubelab cleanup\` undoes what the lab changed).\n`);
+    ctx.stdout.write(interruptedLines({ file, stepIndex: session.stepIndex, width }).join('\n') + '\n');
     return ctx.signal.reason === 'SIGTERM' ? 143 : 130;
   }
   ctx.stdout.write(exitLines({ file, stepIndex: session.stepIndex, steps: lab.steps.length, changed: journal.exists(), complete: session.complete, width }).join('\n') + '\n');
