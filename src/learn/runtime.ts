@@ -143,6 +143,11 @@ export class EngineRuntime implements LearnRuntime {
     return this.opts.restore !== undefined || this.opts.journal.shellState() !== undefined;
   }
 
+  /** What earlier sessions changed is still in place (their journal is left). */
+  hasPendingChanges(): boolean {
+    return this.opts.journal.exists();
+  }
+
   /**
    * Keep the shell's state in the journal (Journal.saveShellState, secrets left out), so that the
    * next session starts from it. False when the shell is not open.

@@ -29,6 +29,8 @@ export interface LearnRuntime {
   hasSavedState?(): boolean;
   /** Names of secret captures: their values are never saved. */
   secretNames?(): string[];
+  /** What earlier sessions changed is still in place (their journal is left). */
+  hasPendingChanges?(): boolean;
 }
 
 /** One line of a check's result: what was checked, and for a learner what it ran and printed. */
@@ -179,12 +181,17 @@ export class LearnSession {
   async prepare(opts: RunBlockOptions = {}): Promise<Note | undefined> {
     if (!this.replayPending) return undefined;
     this.replayPending = false;
-    const steps = this.lab.steps.slice(0, this.stepIndex).filter((s) => mainBlocks(s).some((b) => !b.attrs.skip));
+    // With the lab's changes still in place (a journal is left), typed blocks (a kubelet config,
+    // an apply) are not made again: their effect is there and their undo is journaled. Only the
+    // shell blocks run, for the variables and the directory they set.
+    const inPlace = this.runtime.hasPendingChanges?.() === true;
+    const replayable = (b: Block) => !b.attrs.skip && (!inPlace || b.kind === 'sh');
+    const steps = this.lab.steps.slice(0, this.stepIndex).filter((s) => mainBlocks(s).some(replayable));
     if (!steps.length) return undefined;
     const range = steps.length === 1 ? `step ${steps[0]!.index + 1}` : `steps ${steps[0]!.index + 1}-${steps.at(-1)!.index + 1}`;
     opts.progress?.(`your shell's state was not kept: replaying ${range} to set it up again`);
     for (const step of steps) {
-      for (const block of mainBlocks(step).filter((b) => !b.attrs.skip)) {
+      for (const block of mainBlocks(step).filter(replayable)) {
         opts.progress?.(`replaying step ${step.index + 1}: ${blockLabel(block)}`);
         const r = await this.runtime.runBlock(step, block, { signal: opts.signal, progress: opts.progress });
         if (r.status !== 'passed') {
