@@ -259,6 +259,20 @@ export class LearnSession {
   }
 
   /**
+   * Before `t` hands the terminal over: the lab's shell open (its cluster set up, which can take
+   * minutes: shown as progress lines) and the earlier steps replayed if the resume needs it.
+   */
+  async readyForPrompt(opts: RunBlockOptions = {}): Promise<Note | undefined> {
+    if (!this.canPrompt) return undefined;
+    try {
+      await (this.runtime as unknown as PromptRuntime).labShell({ progress: opts.progress, signal: opts.signal });
+      return await this.prepare(opts);
+    } catch (err) {
+      return errorNote(err);
+    }
+  }
+
+  /**
    * `t`: an interactive bash on the learner's terminal, started from the lab shell's state; when
    * they leave it (exit, Ctrl-D) what they changed is taken back into the lab's shell and saved.
    */

@@ -278,7 +278,7 @@ export async function runTty(session: LearnSession, io: TtyOptions): Promise<Tty
     // The shell (and the cluster) may need setting up first: shown as it happens.
     live = [];
     notes = [];
-    const ready = io.prompt ? undefined : await busy('Opening your prompt', async () => session.prepare({ progress: onProgress }));
+    const ready = io.prompt ? undefined : await busy('Opening your prompt', (signal) => session.readyForPrompt({ progress: onProgress, signal }));
     if (ready?.kind === 'error') return show(ready);
     input.off('data', onData);
     input.pause();
