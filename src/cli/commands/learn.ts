@@ -38,7 +38,7 @@ export const learnCommand: CliCommand = {
       .command('learn')
       .summary('work through a lab step by step, at your own pace')
       .description(
-        'Show a lab step by step: read the prose, run each block in the lab\'s shell (r) or type it yourself (t) and check (c), ask for a hint (h) or the solution (s), move with n/p, quit with q. Progress is saved: running it again resumes where you stopped. Without a terminal, reads line commands (run, check, next, quit, ...) from stdin.',
+        'Show a lab step by step: read the prose, run each block in the lab\'s shell (r) or type in it at your own prompt (t) and check (c), ask for a hint (h) or the solution (s), move with n/p, quit with q. Progress is saved: running it again resumes where you stopped. Without a terminal, reads line commands (run, check, next, quit, ...) from stdin.',
       )
       .argument('<lab>', 'lab markdown file')
       .option('--restart', 'start over at step 1, undoing what earlier sessions changed first')
