@@ -17,6 +17,11 @@ export interface KubelabConfig {
   tools: { docker: string; ssh: string; kind: string; kubectl: string };
   /** The kind node image to use (KUBELAB_NODE_IMAGE), else kind's own default. */
   nodeImage?: string;
+  /**
+   * Set when the configuration was loaded for one Kubernetes version (`loadConfig(..., { kubernetes })`):
+   * that version (`v1.35.4`) and the file its tools came from, which may not exist yet.
+   */
+  kubernetes?: { version: string; envFile: string };
 }
 
 export interface ConfigFlags {
@@ -36,13 +41,29 @@ export function clusterEnvPath(cacheDir: string): string {
   return join(cacheDir, 'cluster.env');
 }
 
-export function loadConfig(environment: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd = '.'): KubelabConfig {
+/** What `kubelab setup --kubernetes VERSION` wrote for one version (docs/setup.md). */
+export function versionEnvPath(cacheDir: string, version: string): string {
+  return join(cacheDir, `cluster-${version}.env`);
+}
+
+export interface LoadConfigOptions {
+  /**
+   * Load the configuration of one Kubernetes version (`v1.35.4`): node image, kind and kubectl
+   * from $KUBELAB_CACHE/cluster-VERSION.env, which wins over the environment (KUBELAB_NODE_IMAGE
+   * and friends name the default version's tools). Without that file there is no node image: a
+   * kind run must not fall back to another version's.
+   */
+  kubernetes?: string;
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd = '.', opts: LoadConfigOptions = {}): KubelabConfig {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(environment)) if (v !== undefined) env[k] = v;
   const home = env.HOME || homedir();
   const cacheDir = resolve(env.KUBELAB_CACHE || join(home, '.cache', 'kubelab'));
-  const file = readEnvFile(clusterEnvPath(cacheDir));
-  const pick = (key: string) => env[key] || file[key] || undefined;
+  const versionFile = opts.kubernetes === undefined ? undefined : versionEnvPath(cacheDir, opts.kubernetes);
+  const file = readEnvFile(versionFile ?? clusterEnvPath(cacheDir));
+  const pick = (key: string) => (versionFile ? file[key] || env[key] : env[key] || file[key]) || undefined;
   const stateDir = flags.stateDir
     ? resolve(cwd, flags.stateDir)
     : env.KUBELAB_STATE_DIR
@@ -58,7 +79,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv, flags: ConfigFlags = 
       kind: pick('KUBELAB_KIND') ?? 'kind',
       kubectl: pick('KUBELAB_KUBECTL') ?? 'kubectl',
     },
-    nodeImage: pick('KUBELAB_NODE_IMAGE'),
+    nodeImage: versionFile ? file.KUBELAB_NODE_IMAGE || undefined : pick('KUBELAB_NODE_IMAGE'),
+    ...(versionFile ? { kubernetes: { version: opts.kubernetes!, envFile: versionFile } } : {}),
   };
 }
 

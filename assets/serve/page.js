@@ -27,18 +27,44 @@
 
   // ---- the course index -------------------------------------------------------------------
 
-  async function coursePage() {
+  async function coursePage(note) {
     const c = await api('/api/course');
     document.title = `${c.title} · kubelab`;
     const rows = c.labs.map((l) => {
-      const state = l.done === l.total ? 'complete' : l.step === null ? 'not started' : `in progress: step ${l.step + 1} of ${l.total}`;
-      return h('li', { class: `lab-card ${l.done === l.total ? 'complete' : ''}` },
+      const state = l.complete ? 'complete' : l.step === null ? 'not started' : `in progress: step ${l.step + 1} of ${l.total}`;
+      return h('li', { class: `lab-card ${l.complete ? 'complete' : ''}` },
         h('a', { href: `/labs/${l.index}` }, h('span', { class: 'lab-number' }, `${l.index + 1}`), h('span', { class: 'lab-title' }, l.title)),
         h('div', { class: 'meter', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': l.total, 'aria-valuenow': l.done, 'aria-label': `${l.title}: ${l.done} of ${l.total} steps done` }, h('div', { style: `width:${(100 * l.done) / l.total}%` })),
-        h('p', { class: 'lab-state' }, `${l.done}/${l.total} steps done · ${state}`),
+        h('p', { class: 'lab-state' }, `${l.done}/${l.total} steps done · ${state}`, l.cleanupPending ? ' · cleanup pending' : ''),
         h('p', { class: 'lab-file' }, l.file));
     });
-    app.replaceChildren(h('header', { class: 'top' }, h('h1', {}, c.title), h('p', {}, `${c.labs.length} labs, in order. Your progress is saved on this machine.`)), h('ol', { class: 'course' }, rows));
+    // Labs that name the same kind cluster share it: say what becomes of it, and offer to delete it.
+    const clusters = (c.clusters || []).map((k) => h('section', { class: 'cluster' },
+      h('p', {}, h('strong', {}, `kind cluster ${k.name}`), ` · ${k.running ? 'running' : 'not running'} · shared by ${k.labs.length} labs`),
+      h('p', { class: 'muted cluster-fate' }, k.ownedByCourse
+        ? (k.keep ? 'This course created it, and keeps it (--keep).' : 'This course created it; it is deleted when you have finished every lab on it (all steps, and cleaned up).')
+        : (k.running ? 'It was there before the course: kubelab leaves it alone.' : 'The first of these labs creates it; the others reuse it.')),
+      k.ownedByCourse ? h('button', { class: 'delete-cluster', onclick: () => deleteCluster(k.name) }, 'Delete the cluster now') : null));
+    app.replaceChildren(
+      h('header', { class: 'top' }, h('h1', {}, c.title), h('p', {}, `${c.labs.length} labs, in order. Your progress is saved on this machine.`)),
+      h('ol', { class: 'course' }, rows),
+      ...clusters,
+      ...(note ? [h('p', { class: `message ${note.ok ? 'ok' : 'bad'}`, role: 'status' }, note.text)] : []));
+  }
+
+  async function deleteCluster(name) {
+    for (const b of document.querySelectorAll('button.delete-cluster')) {
+      b.disabled = true;
+      b.textContent = 'Deleting…';
+    }
+    let note;
+    try {
+      const j = await api('/api/course/delete-cluster', { name });
+      note = { ok: j.ok, text: j.lines.join('\n') };
+    } catch (e) {
+      note = { ok: false, text: e.message };
+    }
+    await coursePage(note);
   }
 
   // ---- a lab --------------------------------------------------------------------------------
@@ -209,21 +235,33 @@
     term.loadAddon(fit);
     term.open(holder);
     fit.fit();
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/labs/${data.lab}`);
-    const send = (m) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(m));
-    ws.onopen = () => send({ t: 'resize', cols: term.cols, rows: term.rows });
-    ws.onmessage = (ev) => {
-      const m = JSON.parse(ev.data);
-      if (m.t === 'out') term.write(m.d);
-      else if (m.t === 'busy') {
-        status.textContent = m.running ? 'A block is running: what you type is held and sent when it ends (Ctrl-C stops the block).' : 'The lab\'s shell: the blocks run here, and what you type runs in the same shell.';
-        status.classList.toggle('busy', m.running);
-      } else if (m.t === 'exit') status.textContent = 'The shell ended. Reload the page for a new one.';
+    let ws;
+    const send = (m) => ws && ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(m));
+    // A shell that ended (a block's `exit`) is replaced by the server on the next attach: reattach.
+    const connect = () => {
+      let ended = false;
+      ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/labs/${data.lab}`);
+      ws.onopen = () => send({ t: 'resize', cols: term.cols, rows: term.rows });
+      ws.onmessage = (ev) => {
+        const m = JSON.parse(ev.data);
+        if (m.t === 'out') term.write(m.d);
+        else if (m.t === 'busy') {
+          status.textContent = m.running ? 'A block is running: what you type is held and sent when it ends (Ctrl-C stops the block).' : 'The lab\'s shell: the blocks run here, and what you type runs in the same shell.';
+          status.classList.toggle('busy', m.running);
+        } else if (m.t === 'exit') {
+          ended = true;
+          status.textContent = 'The shell ended: starting a new one (the variables earlier blocks set are gone).';
+          ws.close();
+          setTimeout(connect, 500);
+        }
+      };
+      ws.onclose = () => {
+        if (ended) return;
+        status.textContent = 'Disconnected from kubelab serve. Reload the page to reconnect.';
+        status.classList.add('busy');
+      };
     };
-    ws.onclose = () => {
-      status.textContent = 'Disconnected from kubelab serve. Reload the page to reconnect.';
-      status.classList.add('busy');
-    };
+    connect();
     term.onData((d) => send({ t: 'in', d }));
     term.onResize(({ cols, rows }) => send({ t: 'resize', cols, rows }));
     new ResizeObserver(() => fit.fit()).observe(holder);

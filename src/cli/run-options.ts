@@ -25,6 +25,10 @@ export interface RunFlags extends ReporterFlags {
   cluster?: ClusterOverride;
   /** false with --no-setup. */
   setup: boolean;
+  /** `run` only (addVersionOptions): `--kubernetes`, `--in-range`, `--shard`. */
+  kubernetes?: string[];
+  inRange?: boolean;
+  shard?: string;
 }
 
 export function parseVar(value: string, previous: Record<string, string>): Record<string, string> {
@@ -73,8 +77,19 @@ export function addRunOptions(cmd: Command): Command {
     .option('--ssh-config <file>', 'existing clusters: the ssh client configuration for --ssh (ssh -F FILE: keys, ports, known hosts)');
 }
 
-/** `toolsEnv`: what the lab's set-up adds to the configuration (clusterToolsEnv); the user's environment wins. */
-export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, reporters: Reporter[], toolsEnv: Record<string, string> = {}): RunOptions {
+/** `run`'s version and fan-out flags (not `update`'s: it rewrites a lab from one run). */
+export function addVersionOptions(cmd: Command): Command {
+  return cmd
+    .option('--kubernetes <versions>', 'run each lab once per Kubernetes version, each on its own cluster: 1.35, v1.36.3, comma lists, `range` (each lab\'s versions in its range) or `all` (repeatable); default: each lab\'s own version', collect, [])
+    .option('--in-range', 'leave out the (lab, version) pairs whose version is outside the lab\'s `kubernetes:` range')
+    .option('--shard <i/n>', 'run only the i-th of n shares of the (lab, version) pairs (deterministic; see docs/ci.md)');
+}
+
+/**
+ * The run options of one lab. `config`: the configuration of the Kubernetes version it runs on
+ * (default: the command's, from cluster.env and the environment).
+ */
+export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, reporters: Reporter[], config = configOf(ctx, flags)): RunOptions {
   const cluster: NonNullable<RunOptions['cluster']> = {};
   if (flags.reuse) cluster.reuse = true;
   if (flags.keep) cluster.keep = true;
@@ -89,7 +104,7 @@ export function toRunOptions(flags: RunFlags, labFile: string, ctx: CliContext, 
     keepGoing: flags.keepGoing === true,
     cleanup: flags.cleanup,
     force: flags.force === true,
-    config: configOf({ cwd: ctx.cwd, env: { ...toolsEnv, ...ctx.env } }, flags),
+    config,
     reporters,
     signal: ctx.signal,
     cluster,

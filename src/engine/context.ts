@@ -14,6 +14,8 @@ export interface UndoSink {
   register(undo: Undo): Promise<string>;
   drop(id: string): Promise<void>;
   isPending(match: (undo: Undo) => boolean): boolean;
+  /** Another unfinished journal in the same state dir with such an undo still to do: its lab file. */
+  pendingElsewhere?(match: (undo: Undo) => boolean): string | undefined;
 }
 
 export interface BlockSession {
@@ -48,6 +50,7 @@ export function createExecContext(session: BlockSession, step: Step | undefined,
     registerUndo: (undo) => session.undo.register(undo),
     dropUndo: (id) => session.undo.drop(id),
     isUndoPending: (match) => session.undo.isPending(match),
+    undoPendingElsewhere: (match) => session.undo.pendingElsewhere?.(match),
     cluster: session.cluster,
     signal,
     timeoutMs: block.attrs.timeout ?? session.lab.timeout,

@@ -31,6 +31,33 @@
 /** The last line of a complete saved state. */
 export const STATE_COMPLETE = '# kubelab: state complete';
 
+/** The lab shell's node_exec function: defined by the engine's shell and by the page's terminal (src/serve/pty-init.ts). */
+export const NODE_EXEC_FUNCTION = String.raw`
+# node_exec NODE COMMAND [ARG...]: run a command on a node of the lab's cluster. Over ssh when the
+# run maps NODE to a target (--ssh NODE=TARGET, given here as KUBELAB_NODE_SSH lines), else with
+# docker exec in the kind node container of that name. The arguments stay separate words on the
+# node (quoted for ssh's remote shell); a non-root ssh login runs the command with sudo -n.
+node_exec() {
+  if [[ $# -lt 2 ]]; then builtin printf 'usage: node_exec NODE COMMAND [ARG...]\n' >&2; return 2; fi
+  local __kl_node=$1 __kl_t= __kl_l __kl_rc=0
+  shift
+  while IFS= builtin read -r __kl_l; do
+    if [[ ${'$'}{__kl_l%%=*} == "$__kl_node" ]]; then __kl_t=${'$'}{__kl_l#*=}; break; fi
+  done <<< "${'$'}{KUBELAB_NODE_SSH-}"
+  if [[ -n $__kl_t ]]; then
+    local -a __kl_f=(-o BatchMode=yes)
+    [[ -z ${'$'}{KUBELAB_SSH_CONFIG-} ]] || __kl_f+=(-F "$KUBELAB_SSH_CONFIG")
+    command "${'$'}{KUBELAB_SSH:-ssh}" "${'$'}{__kl_f[@]}" "$__kl_t" -- '[ "$(id -u)" = 0 ] || set -- sudo -n --; exec "$@"' "${'$'}{@@Q}" || __kl_rc=$?
+    return $__kl_rc
+  fi
+  command "${'$'}{KUBELAB_DOCKER:-docker}" exec -i "$__kl_node" "$@" || __kl_rc=$?
+  if [[ $__kl_rc != 0 ]] && ! command "${'$'}{KUBELAB_DOCKER:-docker}" container inspect "$__kl_node" >/dev/null 2>&1; then
+    builtin printf 'node_exec: %s is not a kind node container here; for a node reached over ssh run kubelab with --ssh %s=USER@HOST\n' "$__kl_node" "$__kl_node" >&2
+  fi
+  return $__kl_rc
+}
+`;
+
 export const INIT_SCRIPT = String.raw`
 set -m
 exec {__kl_o}>&1 {__kl_x}>&2
@@ -235,29 +262,7 @@ __kl_state() {
   } >| "$1" 2>/dev/null
   :
 }
-# node_exec NODE COMMAND [ARG...]: run a command on a node of the lab's cluster. Over ssh when the
-# run maps NODE to a target (--ssh NODE=TARGET, given here as KUBELAB_NODE_SSH lines), else with
-# docker exec in the kind node container of that name. The arguments stay separate words on the
-# node (quoted for ssh's remote shell); a non-root ssh login runs the command with sudo -n.
-node_exec() {
-  if [[ $# -lt 2 ]]; then builtin printf 'usage: node_exec NODE COMMAND [ARG...]\n' >&2; return 2; fi
-  local __kl_node=$1 __kl_t= __kl_l __kl_rc=0
-  shift
-  while IFS= builtin read -r __kl_l; do
-    if [[ ${'$'}{__kl_l%%=*} == "$__kl_node" ]]; then __kl_t=${'$'}{__kl_l#*=}; break; fi
-  done <<< "${'$'}{KUBELAB_NODE_SSH-}"
-  if [[ -n $__kl_t ]]; then
-    local -a __kl_f=(-o BatchMode=yes)
-    [[ -z ${'$'}{KUBELAB_SSH_CONFIG-} ]] || __kl_f+=(-F "$KUBELAB_SSH_CONFIG")
-    command "${'$'}{KUBELAB_SSH:-ssh}" "${'$'}{__kl_f[@]}" "$__kl_t" -- '[ "$(id -u)" = 0 ] || set -- sudo -n --; exec "$@"' "${'$'}{@@Q}" || __kl_rc=$?
-    return $__kl_rc
-  fi
-  command "${'$'}{KUBELAB_DOCKER:-docker}" exec -i "$__kl_node" "$@" || __kl_rc=$?
-  if [[ $__kl_rc != 0 ]] && ! command "${'$'}{KUBELAB_DOCKER:-docker}" container inspect "$__kl_node" >/dev/null 2>&1; then
-    builtin printf 'node_exec: %s is not a kind node container here; for a node reached over ssh run kubelab with --ssh %s=USER@HOST\n' "$__kl_node" "$__kl_node" >&2
-  fi
-  return $__kl_rc
-}
+${NODE_EXEC_FUNCTION}
 __kl_setup() {
   set -m
   builtin trap __kl_stop USR1

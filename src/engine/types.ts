@@ -77,6 +77,11 @@ export interface ExecContext {
   dropUndo(id: string): Promise<void>;
   /** Whether an undo matching `match` is still to be done (this run's, or a crashed one's it continues). */
   isUndoPending(match: (undo: Undo) => boolean): boolean;
+  /**
+   * Whether another unfinished run in the same state dir (not this one) still has an undo matching
+   * `match`: the lab file of its journal, or undefined.
+   */
+  undoPendingElsewhere?(match: (undo: Undo) => boolean): string | undefined;
   /** The lab's cluster, when its provider is not `none`. */
   cluster?: ClusterHandle;
   /** Aborted on an interrupt, and for typed blocks also when their timeout is up. */

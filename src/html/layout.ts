@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatDuration } from '../format.js';
 import { VERSION } from '../version.js';
 import { type Raw, html, raw } from './escape.js';
 
@@ -51,4 +52,38 @@ export function diffBlock(diff: string): Raw {
     const cls = l.startsWith('+++') || l.startsWith('---') ? 'hunk' : l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : l.startsWith('@@') ? 'hunk' : '';
     return cls ? html`<span class="${cls}">${l}</span>` : html`${l}\n`;
   })}</pre>`;
+}
+
+/**
+ * Text from a lab (titles, messages, hints) with its inline code: `` `kubectl get` `` becomes
+ * <code>kubectl get</code>; everything else is escaped text.
+ */
+export function inlineMarkdown(text: string | undefined): Raw {
+  const parts = String(text ?? '').split(/(`[^`\n]+`)/);
+  return html`${parts.map((p, i) => (i % 2 === 1 ? html`<code>${p.slice(1, -1)}</code>` : p))}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2 Dec 2026, 17:55:50 UTC` in a <time> whose title and datetime keep the ISO stamp. UTC, so every reader of a CI report sees the same. */
+export function timestamp(iso: string): Raw {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return html`<time>${iso}</time>`;
+  const d = new Date(t);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const text = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC`;
+  return html`<time datetime="${d.toISOString()}" title="${d.toISOString()}">${text}</time>`;
+}
+
+/** Tick spacing for a time axis of `total` ms: 1, 2 or 5 × 10^k ms, for about 4 to 10 ticks. */
+export function tickStep(total: number): number {
+  const rough = Math.max(1, total) / 5;
+  const pow = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= rough)!;
+  return step;
+}
+
+/** A tick's label: `0`, `500ms`, `2s`, `1.5s`, `2m`, `1m30s` (src/format.ts, as every duration). */
+export function tickLabel(ms: number): string {
+  return ms === 0 ? '0' : formatDuration(ms);
 }

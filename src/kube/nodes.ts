@@ -1,6 +1,7 @@
 // Node readiness, watched (not polled with sleeps): list once, then follow the watch from the
 // list's resourceVersion until every node the caller waits for is Ready.
 import type { V1Node } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeError } from './errors.js';
 import type { KubeClient } from './client.js';
 
@@ -102,8 +103,9 @@ export async function waitForNodesReady(client: KubeClient, opts: WaitNodesOptio
     if (result === 'done') return wanted();
     if (result === 'aborted') throw abortReason(opts.signal!);
     if (result === 'timeout') break;
-    // 'ended': list again and watch again (a short pause so a refused watch does not spin).
-    await new Promise((r) => setTimeout(r, 500));
+    // 'ended': list again and watch again (a short pause so a refused watch does not spin; an
+    // abort ends it at once).
+    await sleep(Math.min(500, Math.max(deadline - Date.now(), 0)), undefined, { signal: opts.signal }).catch(() => undefined);
   }
   throw new KubeError('nodes-not-ready', `nodes not Ready within ${Math.round(opts.timeoutMs / 1000)} s: ${summary()}`, {
     hint: 'look at the kubelet: `kubectl describe node NAME`, or `journalctl -u kubelet` on the node',

@@ -1,5 +1,9 @@
 // Generic objects: server-side apply, existence checks, deletes that wait for namespaces to go.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+
+/** client-node's (unexported) action names of specUriPath. */
+type KubernetesApiAction = 'create' | 'delete' | 'patch' | 'read' | 'list' | 'replace';
 import type { ObjectRef } from '../engine/types.js';
 import type { KubeClient } from './client.js';
 import { KubeError, kubeError, parseApiError } from './errors.js';
@@ -20,6 +24,20 @@ export class ObjectApi extends KubernetesObjectApi {
   }
   get namespace(): string {
     return this.defaultNamespace;
+  }
+  /**
+   * The client lowercases the whole request path, names included, so `advk-Upper` was asked for
+   * as `advk-upper` (a different object, or a name/URL mismatch on apply). Names and namespaces
+   * keep their case here, as kubectl sends them; the API server judges whether they are valid.
+   */
+  protected override async specUriPath(spec: KubernetesObject, action: KubernetesApiAction): Promise<string> {
+    const parts = (await super.specUriPath(spec, action)).split('/');
+    const resource = await this.resource(spec.apiVersion ?? 'v1', spec.kind!);
+    const at = this.apiVersionPath(spec.apiVersion ?? 'v1').split('/').length;
+    const { name, namespace } = spec.metadata ?? {};
+    if (resource?.namespaced && namespace && parts[at] === 'namespaces') parts[at + 1] = encodeURIComponent(namespace);
+    if (action !== 'create' && action !== 'list' && name) parts[parts.length - 1] = encodeURIComponent(name);
+    return parts.join('/');
   }
 }
 
@@ -95,16 +113,19 @@ export async function deleteObjects(client: KubeClient, refs: ObjectRef[], opts:
       else failures.push(kubeError(`deleting ${describeRef(ref)}`, e).message);
     }
   }
+  // Every namespace is polled at once, every 200 ms: the wait ends as the last one is gone.
   const deadline = Date.now() + (opts.timeoutMs ?? 180_000);
-  for (const ref of waitFor) {
-    while (await objectExists(api, ref)) {
-      if (Date.now() > deadline || opts.signal?.aborted) {
-        failures.push(`${describeRef(ref)} is still terminating`);
-        break;
+  await Promise.all(
+    waitFor.map(async (ref) => {
+      while (await objectExists(api, ref)) {
+        if (Date.now() > deadline || opts.signal?.aborted) {
+          failures.push(`${describeRef(ref)} is still terminating`);
+          return;
+        }
+        await sleep(200, undefined, opts.signal ? { signal: opts.signal } : undefined).catch(() => undefined);
       }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
+    }),
+  );
   if (failures.length) throw new KubeError('delete-failed', failures.join('; '), { hint: 'delete them by hand with kubectl delete, then re-run' });
   return lines;
 }

@@ -7,7 +7,7 @@ import type { BlockAttrs, SourcePos, StreamSelector } from './model.js';
 import type { LineIndex } from './source.js';
 import { didYouMean } from './suggest.js';
 
-export const VALUE_KEYS = ['name', 'timeout', 'exit', 'retry', 'points', 'stream', 'node', 'as', 'verb', 'resource', 'groups'] as const;
+export const VALUE_KEYS = ['name', 'timeout', 'exit', 'retry', 'points', 'stream', 'node', 'as', 'verb', 'resource', 'groups', 'namespace'] as const;
 export const FLAG_KEYS = ['cleanup', 'verify', 'hint', 'solution', 'skip', 'unordered', 'secret'] as const;
 export const KNOWN_KEYS: readonly string[] = [...VALUE_KEYS, ...FLAG_KEYS];
 
@@ -123,7 +123,7 @@ const APPLIES_TO: Record<AttrTarget, ReadonlySet<string>> = {
   output: new Set(['stream', 'unordered']),
   apply: new Set(COMMON),
   'kubelet-config': new Set([...COMMON, 'node']),
-  'access-review': new Set([...COMMON, 'as', 'verb', 'resource', 'groups']),
+  'access-review': new Set([...COMMON, 'as', 'verb', 'resource', 'groups', 'namespace']),
 };
 
 const STREAMS: readonly StreamSelector[] = ['both', 'stdout', 'stderr'];
@@ -213,6 +213,10 @@ export function validateAttrs(raw: RawAttr[], target: AttrTarget, line: number, 
         if (v === '') bad('empty value');
         else attrs[key] = v;
         break;
+      case 'namespace':
+        if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(v)) bad('a namespace is a DNS label: lowercase letters, digits and `-`, at most 63');
+        else attrs.namespace = v;
+        break;
     }
   }
   const roles = (['verify', 'hint', 'solution', 'cleanup'] as const).filter((f) => attrs[f]);
@@ -235,4 +239,5 @@ const EXAMPLES: Record<ValueKey, string> = {
   verb: '`verb=get`',
   resource: '`resource=nodes`',
   groups: '`groups=system:authenticated,devs`',
+  namespace: '`namespace=kauthz` (where the access is checked; a Role there can grant it)',
 };

@@ -35,7 +35,8 @@ export type DiagnosticCode =
   | 'bad-expected'
   | 'bad-capture-name'
   | 'bad-var-name'
-  | 'short-timeout';
+  | 'short-timeout'
+  | 'unknown-rbac-name';
 
 export type LabDiagnostic = Diagnostic & { code: DiagnosticCode };
 

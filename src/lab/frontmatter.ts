@@ -2,6 +2,7 @@
 // vars, timeout. Every problem becomes a diagnostic at its own line; defaults fill the rest.
 import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
 import { bashVariableProblem } from '../match/shell-names.js';
+import { parseRange, RangeSyntaxError } from '../versions/range.js';
 import type { Diagnostics } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import type { ClusterProviderName, ClusterSpec } from './model.js';
@@ -60,7 +61,11 @@ export function parseFrontMatter(block: FrontMatterBlock | undefined, index: Lin
 
   for (const err of doc.errors) {
     const first = err.message.split('\n')[0];
-    diags.error('front-matter-yaml', posOf(err.pos[0]), `front matter is not valid YAML: ${first}`, 'fix the YAML between the `---` lines');
+    // `kubernetes: >=1.36` is a YAML block scalar header (`>`), not a string: say what to write.
+    const lineText = block.yaml.split('\n')[counter.linePos(err.pos[0]).line - 1] ?? '';
+    const unquotedRange = /^\s*kubernetes\s*:\s*[>|]/.exec(lineText);
+    const hint = unquotedRange ? `quote a range that starts with \`>\`: kubernetes: "${lineText.slice(unquotedRange[0].length - 1).trim()}"` : 'fix the YAML between the `---` lines';
+    diags.error('front-matter-yaml', posOf(err.pos[0]), `front matter is not valid YAML: ${first}`, hint);
   }
   if (doc.errors.length > 0 || doc.contents === null) return result;
   if (!isMap(doc.contents)) {
@@ -88,6 +93,8 @@ export function parseFrontMatter(block: FrontMatterBlock | undefined, index: Lin
         const text = scalarText(value);
         if (text === undefined || text.trim() === '') {
           diags.error('front-matter-type', keyPos, `front matter \`${key}\` must be a non-empty string`);
+        } else if (key === 'kubernetes') {
+          if (checkKubernetesRange(text, value, posOf, diags)) result.kubernetes = text;
         } else if (key === 'id' && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(text)) {
           diags.error('front-matter-type', nodePos(value), `front matter \`id: ${text}\` must be letters, digits, \`.\`, \`_\` or \`-\``, 'ids name journals and report files; use a slug like `kubelet-authz`');
         } else {
@@ -138,6 +145,26 @@ export function parseFrontMatter(block: FrontMatterBlock | undefined, index: Lin
     }
   }
   return result;
+}
+
+/**
+ * `kubernetes: 1.36`, `">=1.36"`, `">=1.35 <1.38"`, `1.35 || 1.37` (src/versions/range.ts). A
+ * syntax error points at its column.
+ */
+function checkKubernetesRange(text: string, node: unknown, posOf: (offset: number | undefined) => ReturnType<LineIndex['pos']>, diags: Diagnostics): boolean {
+  const scalar = node as { range?: [number, number, number]; type?: string };
+  const quoted = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE' ? 1 : 0;
+  const start = (scalar.range?.[0] ?? 0) + quoted;
+  const example = 'e.g. kubernetes: "1.36", ">=1.36", ">=1.35 <1.38" or "1.35 || 1.37"';
+  try {
+    // A range outside kubelab's table is fine: a lab for an `existing` cluster may mean 1.31.
+    parseRange(text);
+    return true;
+  } catch (e) {
+    if (!(e instanceof RangeSyntaxError)) throw e;
+    diags.error('front-matter-type', posOf(start + e.offset), `front matter \`kubernetes: ${text}\` is not a version range: ${e.message}`, example);
+    return false;
+  }
 }
 
 function parseCluster(value: unknown, pair: Pair, nodePos: (n: unknown) => ReturnType<LineIndex['pos']>, diags: Diagnostics): ClusterSpec {

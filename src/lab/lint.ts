@@ -78,7 +78,7 @@ function checkExpectedText(expected: ExpectedOutput, diags: Diagnostics): void {
 
 /**
  * What a kubelet-config block waits for at the least: the kubelet restart, the node turning Ready
- * and the live configuration read back (src/actions/kubelet-config.ts). Less fails on a healthy node.
+ * and the live configuration read back (src/blocks/kubelet-config.ts). Less fails on a healthy node.
  */
 export const KUBELET_RESTART_FLOOR_MS = 30_000;
 

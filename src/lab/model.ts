@@ -49,6 +49,8 @@ export interface BlockAttrs {
   resource?: string;
   /** access-review with a user subject: the user's groups (`groups=a,b`). */
   groups?: string[];
+  /** access-review: the namespace the access is checked in (a Role there can grant it); none: cluster-wide. */
+  namespace?: string;
   /** Source positions of each attribute as written, for lint messages. */
   raw: Record<string, string | true>;
 }

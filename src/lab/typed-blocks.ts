@@ -1,10 +1,12 @@
 // Bodies of the typed (cluster action) blocks: `apply`, `kubelet-config`, `access-review`.
-// Parsed into plain data here; src/actions executes them.
+// Parsed into plain data here; src/blocks/ executes them.
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { validateAttrs, type AttrTarget, type RawAttr } from './attrs.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { FenceNode } from './markdown.js';
-import type { AccessReviewRow, AccessSubject, Block } from './model.js';
+import type { AccessReviewRow, AccessSubject, Block, SourcePos } from './model.js';
+import { API_VERBS, KUBELET_SUBRESOURCES, NODE_API_SUBRESOURCES, SPECIAL_VERBS } from './rbac-names.js';
+import { didYouMean } from './suggest.js';
 import type { LineIndex } from './source.js';
 
 export const TYPED_LANGS = ['apply', 'kubelet-config', 'access-review'] as const;
@@ -167,7 +169,10 @@ export function buildTypedBlock(fence: FenceNode, raw: RawAttr[], index: LineInd
       }
       const subject = parseSubject(attrs.as ?? '', attrs.groups, attrPos('as'), diags);
       const rows = parseAccessReviewBody(fence.text, bodyLine, index, diags, fence.line, fence.col);
-      return { kind: 'access-review', id: '', pos, attrs, subject, verb: attrs.verb ?? 'get', resource: attrs.resource ?? 'nodes', rows };
+      const verb = attrs.verb ?? 'get';
+      const resource = attrs.resource ?? 'nodes';
+      lintRbacNames(verb, resource, rows, attrPos('verb'), (row) => index.pos(row.line, 1), diags);
+      return { kind: 'access-review', id: '', pos, attrs, subject, verb, resource, rows };
     }
     default: {
       const never: never = lang;
@@ -176,3 +181,21 @@ export function buildTypedBlock(fence: FenceNode, raw: RawAttr[], index: LineInd
   }
 }
 
+
+/**
+ * A verb RBAC does not know, or a node subresource neither the API server nor the kubelet serves,
+ * is always answered `no`: a misspelling (`gett`, `metricz`) would pass a `no` row silently.
+ */
+function lintRbacNames(verb: string, resource: string, rows: AccessReviewRow[], verbPos: SourcePos, rowPos: (row: AccessReviewRow) => SourcePos, diags: Diagnostics): void {
+  const verbs = [...API_VERBS, ...SPECIAL_VERBS];
+  if (!verbs.includes(verb)) {
+    diags.warning('unknown-rbac-name', verbPos, `\`${verb}\` is not a verb Kubernetes authorizes: every answer will be no`, `${didYouMean(verb, verbs)}verbs: ${verbs.join(', ')}`);
+  }
+  if (resource !== 'nodes') return;
+  const known = [...new Set([...NODE_API_SUBRESOURCES, ...KUBELET_SUBRESOURCES])];
+  for (const row of rows) {
+    if (row.subresource && !known.includes(row.subresource)) {
+      diags.warning('unknown-rbac-name', rowPos(row), `\`nodes/${row.subresource}\` is not a subresource the API server or the kubelet serves: its answer will always be no`, `${didYouMean(row.subresource, known)}node subresources: ${known.join(', ')}`);
+    }
+  }
+}

@@ -19,7 +19,22 @@ export type Undo =
    * expected output). The block itself is journaled, so a changed lab file cannot change it.
    */
   | { kind: 'cleanup-block'; label: string; block: Block; cwd: string; pos?: SourcePos }
-  | { kind: 'restore-file'; label: string; node: NodeRef; path: string; backupPath: string; restartService?: string }
+  /**
+   * `sha256` is the backup's, recorded when it was made: a restore whose backup is gone while the
+   * file already holds those bytes is done (an interrupt after the move back), any other state fails.
+   * `healthz`: where the restarted kubelet answers /healthz (through the API server), which ends
+   * the wait for it; without it, the service must stay up about a second.
+   */
+  | {
+      kind: 'restore-file';
+      label: string;
+      node: NodeRef;
+      path: string;
+      backupPath: string;
+      sha256?: string;
+      restartService?: string;
+      healthz?: { kubeconfig: string; context?: string; nodeName: string };
+    }
   | { kind: 'delete-objects'; label: string; kubeconfig: string; context?: string; objects: ObjectRef[] }
   | { kind: 'delete-cluster'; label: string; provider: 'kind'; name: string; kubeconfig?: string };
 

@@ -1,5 +1,6 @@
-// JUnit XML: one <testsuite> per lab, one <testcase> per step (classname = lab id, name = step
-// title), failures with the message and the diff, the blocks' stdout/stderr as system-out/err.
+// JUnit XML: one <testsuite> per lab run, one <testcase> per step (classname = lab id, name = step
+// title; a run on a Kubernetes version: suite `Title [Kubernetes 1.35]`, classname `id@1.35`, so
+// the versions of one lab stay apart in CI views), failures with the message and the diff, the blocks' stdout/stderr as system-out/err.
 // Cleanup is one more testcase named `cleanup`; a run-level error (cluster setup, a bad lab) is a
 // testcase named `run`. Rewritten after every lab, so several labs share one file. Outputs are
 // bounded to their tail (src/report/bound.ts); the file is checked before the run and written
@@ -18,15 +19,22 @@ export function createJunitReporter(opts: ReporterOptions = {}): Reporter {
   checkReportTarget(file, 'junit');
   const reports: BoundedRunReport[] = [];
   let problem: KubelabError | undefined;
+  let written = false;
+  const write = async () => {
+    written = true;
+    problem = await writeReportFile(file, renderJunit(reports), 'junit').then(
+      () => undefined,
+      (err: KubelabError) => err,
+    );
+  };
   return {
     name: 'junit',
     async onRunEnd(e) {
       reports.push(boundReport(e.report, opts));
-      problem = await writeReportFile(file, renderJunit(reports), 'junit').then(
-        () => undefined,
-        (err: KubelabError) => err,
-      );
+      await write();
     },
+    // No run ended (a shard with nothing to run): an empty <testsuites>, so CI finds the file.
+    finish: async () => (written ? undefined : write()),
     problems: () => (problem ? [problem] : []),
   };
 }
@@ -56,7 +64,8 @@ interface SuiteCounts {
 function renderSuite(report: RunReport | BoundedRunReport): { xml: string; counts: SuiteCounts } {
   const cases: string[] = [];
   const counts: SuiteCounts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  const classname = report.lab.id;
+  const k = report.kubernetes;
+  const classname = k ? `${report.lab.id}@${k.label}` : report.lab.id;
   const file = report.lab.file;
 
   if (report.error) {
@@ -96,8 +105,8 @@ function renderSuite(report: RunReport | BoundedRunReport): { xml: string; count
 
   const xml =
     `  <testsuite${attrs({
-      name: report.lab.title,
-      id: report.lab.id,
+      name: k ? `${report.lab.title} [Kubernetes ${k.label}${k.inRange ? '' : ', outside the range'}]` : report.lab.title,
+      id: k ? `${report.lab.id}@${k.version}` : report.lab.id,
       file,
       tests: counts.tests,
       failures: counts.failures,
@@ -110,6 +119,11 @@ function renderSuite(report: RunReport | BoundedRunReport): { xml: string; count
     `      <property${attrs({ name: 'runId', value: report.runId })}/>\n` +
     `      <property${attrs({ name: 'status', value: report.status })}/>\n` +
     `      <property${attrs({ name: 'kubelab', value: report.kubelab })}/>\n` +
+    (k
+      ? `      <property${attrs({ name: 'kubernetes', value: k.version })}/>\n` +
+        `      <property${attrs({ name: 'kubernetesInRange', value: String(k.inRange) })}/>\n` +
+        (k.range !== undefined ? `      <property${attrs({ name: 'kubernetesRange', value: k.range })}/>\n` : '')
+      : '') +
     `    </properties>\n` +
     cases.join('') +
     '  </testsuite>\n';

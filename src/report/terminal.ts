@@ -5,10 +5,11 @@ import { stripVTControlCharacters } from 'node:util';
 import { formatDuration } from '../format.js';
 import type { BlockResult, CleanupResult, RunReport, StepReport } from '../engine/types.js';
 import type { Lab } from '../lab/model.js';
+import type { RunMatrix } from '../model/report.js';
 import { formatPos } from '../errors.js';
 import type { Reporter, ReporterOptions } from './types.js';
 import { boundBlockResult, boundCleanupResult, formatBytes } from './bound.js';
-import { colorEnabled, paintDiff, painter, type Paint } from './color.js';
+import { colorEnabled, paintDiff, painter, type Paint, type Style } from './color.js';
 import { describeBlock, describeCleanupItem } from './describe.js';
 import { oneLine, plural, printable, summaryCounts, tailLines } from './format.js';
 import { isBroken, safeStream } from './stream.js';
@@ -173,7 +174,9 @@ export function formatSummary(report: RunReport, paint: Paint): string {
     parts.push(`cleanup: ${cleanupOk} ok${failed ? `, ${paint('red', `${failed} FAILED`)}` : ''}`);
   }
   parts.push(formatDuration(report.durationMs, { style: 'timing' }));
-  out.push(`${word} ${paint('bold', report.lab.title)} ${paint('dim', `(${report.lab.file})`)}`);
+  const k = report.kubernetes;
+  const version = k ? ` on Kubernetes ${k.label}${k.inRange ? '' : ` (outside the lab's range ${k.range})`}` : '';
+  out.push(`${word} ${paint('bold', report.lab.title)}${version} ${paint('dim', `(${report.lab.file})`)}`);
   out.push(`  ${parts.join(' · ')}`);
   if (report.summary.cleanupFailures > 0) {
     out.push(paint('red', `  cleanup left things behind; see the failures above and fix them by hand or rerun \`kubelab cleanup\``));
@@ -245,4 +248,40 @@ class LiveLine {
     this.stream.write(`\r\x1b[2K${fitted}`);
     this.shown = true;
   }
+}
+
+const MATRIX_MARK: Record<string, { text: string; style?: Style }> = {
+  passed: { text: '✓', style: 'green' },
+  failed: { text: '✗', style: 'red' },
+  error: { text: '✗ error', style: 'red' },
+  interrupted: { text: 'interrupted', style: 'yellow' },
+  skipped: { text: '–', style: 'dim' },
+  missing: { text: '? missing', style: 'yellow' },
+};
+
+/**
+ * The version × step matrix at the end of a run over versions: per lab, a column per version (a
+ * `*` marks one outside the lab's range), a row per step and the run's result.
+ */
+export function formatMatrix(matrix: RunMatrix, color: boolean): string {
+  const paint = painter(color);
+  const out: string[] = ['', paint('bold', 'Kubernetes version × step')];
+  let outside = false;
+  for (const lab of matrix.labs) {
+    out.push(`${paint('bold', lab.title)} ${paint('dim', `(${lab.file}${lab.range !== undefined ? `, kubernetes ${lab.range}` : ''})`)}`);
+    const heads = lab.versions.map((c) => `${c.label}${c.inRange ? '' : '*'}`);
+    outside ||= lab.versions.some((c) => !c.inRange);
+    const rows: { label: string; cells: string[] }[] = lab.steps.map((s) => ({ label: `${String(s.index + 1).padStart(3)}. ${s.title}`, cells: lab.versions.map((c) => (c.status === 'missing' ? 'missing' : (s.status[c.version] ?? 'skipped'))) }));
+    rows.push({ label: '     result', cells: lab.versions.map((c) => c.status) });
+    const width = Math.min(48, Math.max(...rows.map((r) => r.label.length)));
+    const colWidth = lab.versions.map((_, i) => Math.max(heads[i]!.length, ...rows.map((r) => MATRIX_MARK[r.cells[i]!]?.text.length ?? r.cells[i]!.length)));
+    const cell = (text: string, w: number, style?: Style) => (style ? paint(style, text) : text) + ' '.repeat(Math.max(0, w - text.length));
+    out.push(`${' '.repeat(width)}  ${heads.map((h, i) => cell(h, colWidth[i]!, 'bold')).join('  ')}`.trimEnd());
+    for (const r of rows) {
+      const label = r.label.length > width ? `${r.label.slice(0, width - 1)}…` : r.label.padEnd(width);
+      out.push(`${label}  ${r.cells.map((c, i) => cell(MATRIX_MARK[c]?.text ?? c, colWidth[i]!, MATRIX_MARK[c]?.style)).join('  ')}`.trimEnd());
+    }
+  }
+  if (outside) out.push(paint('dim', "* outside the lab's `kubernetes:` range (run because it was asked for)"));
+  return out.join('\n') + '\n';
 }

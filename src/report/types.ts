@@ -25,6 +25,11 @@ export type Reporter = {
    * prints these and exits 2.
    */
   problems?(): readonly KubelabError[];
+  /**
+   * Called by the CLI once every run has ended (none may have: a shard with nothing to run), for
+   * a file reporter to write what it has not written yet.
+   */
+  finish?(): Promise<void>;
 } & {
   [K in RunEventKind as HookOf<K>]?: (event: Extract<RunEvent, { kind: K }>) => void | Promise<void>;
 };

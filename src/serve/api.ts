@@ -2,12 +2,28 @@
 // actions (run a block, check, go to a step, clean up). The rooms (./room.ts) do the work.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Course } from './course.js';
-import { BusyError, type LabRoom, labProgress } from './room.js';
+import { BusyError, type LabRoom } from './room.js';
+import type { CourseClusters } from '../course/shared-cluster.js';
+import { courseProgress, isFinished, labProgressView } from '../course/progress.js';
 
 export interface Rooms {
   course: Course;
   stateDir: string;
+  /** The kind clusters labs of the course share. */
+  clusters: CourseClusters;
   room(index: number): Promise<LabRoom>;
+}
+
+/** What the course index shows of the shared clusters. */
+async function clusterViews(rooms: Rooms): Promise<unknown[]> {
+  return (await rooms.clusters.status()).map((c) => ({ ...c, labs: c.labs.map((i) => rooms.course.labs[i]!.title) }));
+}
+
+/** Delete the course's clusters whose labs are all finished (after a lab's cleanup): lines to show. */
+async function finishCourseClusters(rooms: Rooms): Promise<{ ok: boolean; lines: string[] }> {
+  const deleted = await rooms.clusters.finishDone(async (i) => isFinished(await labProgressView(rooms.stateDir, rooms.course.labs[i]!)));
+  const lines = deleted.flatMap((d) => d.results.map((r) => `${r.status === 'passed' ? '✓' : '✗'} ${r.label}${r.status === 'passed' ? ': every lab on it is finished' : r.message ? `: ${r.message}` : ''}`));
+  return { ok: deleted.every((d) => d.results.every((r) => r.status === 'passed')), lines };
 }
 
 const BODY_MAX = 64 * 1024;
@@ -54,8 +70,18 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
   if (!path.startsWith('/api/')) return false;
   try {
     if (path === '/api/course' && req.method === 'GET') {
-      const labs = await Promise.all(rooms.course.labs.map(async (l) => ({ index: l.index, title: l.title, file: l.display, steps: l.lab.steps.length, ...(await labProgress(rooms.stateDir, l)) })));
-      sendJson(res, 200, { title: rooms.course.title, labs });
+      const labs = await courseProgress(rooms.stateDir, rooms.course.labs);
+      sendJson(res, 200, { title: rooms.course.title, labs, clusters: await clusterViews(rooms) });
+      return true;
+    }
+    if (path === '/api/course/delete-cluster') {
+      if (req.method !== 'POST') throw new HttpError(405, 'use POST');
+      const body = await readBody(req);
+      const name = body.name;
+      if (typeof name !== 'string' || !rooms.clusters.shared.some((c) => c.name === name)) throw new HttpError(400, 'name must be one of the course\'s shared clusters');
+      const results = await rooms.clusters.delete(name);
+      const lines = results.map((r) => `${r.status === 'passed' ? '✓' : '✗'} ${r.label}${r.message ? `: ${r.message}` : ''}`);
+      sendJson(res, 200, { ok: results.every((r) => r.status === 'passed'), lines: lines.length ? lines : [`kind cluster ${name} was not created by this course: kubelab leaves it alone`], clusters: await clusterViews(rooms) });
       return true;
     }
     const m = /^\/api\/labs\/(\d+)(?:\/(run|check|goto|cleanup))?$/.exec(path);
@@ -88,6 +114,12 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
         break;
       case 'cleanup': {
         const cleanup = await room.cleanup();
+        // The last lab on a course's cluster finished: the course deletes the cluster (unless --keep).
+        if (cleanup.ok) {
+          const course = await finishCourseClusters(rooms);
+          cleanup.lines.push(...course.lines);
+          cleanup.ok &&= course.ok;
+        }
         sendJson(res, 200, { cleanup, state: room.state() });
         break;
       }

@@ -27,6 +27,8 @@ export interface CourseLab {
 export interface Course {
   title: string;
   labs: CourseLab[];
+  /** What stands for the course in its journal (shared clusters): its course.yaml, directory or first lab (absolute). */
+  home: string;
 }
 
 interface Listed {
@@ -37,8 +39,10 @@ interface Listed {
 export async function loadCourse(paths: string[], cwd: string): Promise<Course> {
   const listed: Listed[] = [];
   let title: string | undefined;
+  let home: string | undefined;
   for (const p of paths.length ? paths : ['labs']) {
     const abs = resolve(cwd, p);
+    home ??= abs;
     const st = await stat(abs).catch(() => undefined);
     if (!st) throw new UsageError('serve-no-path', `${p}: no such file or directory`, { hint: 'give a lab file or a directory of labs (default ./labs)' });
     if (st.isDirectory()) {
@@ -54,7 +58,7 @@ export async function loadCourse(paths: string[], cwd: string): Promise<Course> 
     if (!lab.steps.length) throw new UsageError('lab-no-steps', `${displayPath(entry.file, cwd)} has no steps to learn`, { hint: 'each step starts with a level-2 heading (`## Title`); see docs/lab-format.md' });
     labs.push({ index, file: entry.file, display: displayPath(entry.file, cwd), title: entry.title ?? lab.title, lab });
   }
-  return { title: title ?? (labs.length === 1 ? labs[0]!.title : 'kubelab course'), labs };
+  return { title: title ?? (labs.length === 1 ? labs[0]!.title : 'kubelab course'), labs, home: home! };
 }
 
 async function listDirectory(dir: string, display: string): Promise<{ title?: string; labs: Listed[] }> {

@@ -20,6 +20,8 @@
 // Ctrl-C in a block jumps out of the bound command; the next prompt's PROMPT_COMMAND then ends
 // the block with the status bash reports (130).
 
+import { NODE_EXEC_FUNCTION } from '../engine/shell-init.js';
+
 /** The key sequence bound to "run the next block" (nobody types it by accident). */
 export const RUN_KEY = '\x1b[9197~';
 
@@ -93,5 +95,6 @@ PS0=$'\e]777;kubelab;busy\a'
 PS1='\[\e[1;36m\]lab\[\e[0m\]:\[\e[1;34m\]\w\[\e[0m\]\$ '"\\[$__kl_idle\\]"
 HISTCONTROL=ignorespace
 HISTFILE=
+${NODE_EXEC_FUNCTION}
 `;
 }

@@ -258,7 +258,7 @@ export class PtyShell implements Shell {
       durationMs: performance.now() - started,
     };
     if (stopped) result.aborted = stopped === 'abort';
-    if (this.exited) result.notice = 'the lab\'s terminal ended (the shell exited); reload the page to start a new one';
+    if (this.exited) result.notice = 'the lab\'s terminal ended (the shell exited); the next block starts a new one, without the variables of this one';
     for (const ext of ['cmd', 'out', 'err', 'all', 'exit']) rmSync(`${base}.${ext}`, { force: true });
     if (visible) {
       this.running = false;

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import type { Block, Step } from '../lab/model.js';
 import type { BlockResult, Shell } from '../engine/types.js';
 import { getProvider } from '../cluster/index.js';
-import type { ProviderOptions } from '../cluster/types.js';
+import type { ClusterProvider, ProviderOptions } from '../cluster/types.js';
 import { LearnJournal } from '../learn/journal.js';
 import { findProgress } from '../learn/progress.js';
 import { EngineRuntime } from '../learn/runtime.js';
@@ -18,6 +18,10 @@ export interface RoomOptions {
   stateDir: string;
   env: NodeJS.ProcessEnv;
   providerOptions: Omit<ProviderOptions, 'stateDir'>;
+  /** Variables over each lab's own (`--var`). */
+  vars?: Record<string, string>;
+  /** The provider lab N uses, given its own: a course's shared cluster (src/course/shared-cluster.ts). */
+  providerFor?: (index: number, own: ClusterProvider | undefined) => ClusterProvider | undefined;
 }
 
 /** What the page shows of one block's last run. */
@@ -67,17 +71,18 @@ export class LabRoom {
   ) {
     const { lab } = entry;
     const cwd = dirname(entry.file);
-    const vars = { ...lab.vars };
+    const vars = { ...lab.vars, ...opts.vars };
     for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) this.baseEnv[k] = v;
     Object.assign(this.baseEnv, vars);
     const journal = new LearnJournal(opts.stateDir, lab, cwd, vars);
+    const own = lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider);
     const engine: LearnRuntime = new EngineRuntime({
       lab,
       // The engine's shell is the page's terminal: opened with the page, given the lab's
       // environment (vars, KUBECONFIG once the cluster is up) when the engine asks for it.
       openShell: (o) => this.engineShell(o.env),
       journal,
-      provider: lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider),
+      provider: opts.providerFor ? opts.providerFor(entry.index, own) : own,
       providerOptions: { reuse: true, keep: false, ...opts.providerOptions, stateDir: opts.stateDir },
       env: this.baseEnv,
       vars,
@@ -104,25 +109,58 @@ export class LabRoom {
     return room;
   }
 
-  /** The terminal (started on first use, in the lab file's directory, with the lab's vars). */
+  /** The environment the engine gave its shell (KUBECONFIG once the cluster is up, …). */
+  private engineEnv?: Record<string, string>;
+
+  /**
+   * The terminal (started on first use, in the lab file's directory, with the lab's vars). A
+   * shell that ended (a block's `exit`, or `set -e`) is replaced on next use by a new one that
+   * gets the engine's environment again; variables set in the old one are gone.
+   */
   terminal(): Promise<PtyShell> {
-    this.shellPromise ??= openPtyShell({ cwd: dirname(this.entry.file), env: this.baseEnv }).then((s) => {
+    this.shellPromise ??= (async () => {
+      const s = await openPtyShell({ cwd: dirname(this.entry.file), env: this.baseEnv });
+      if (this.engineEnv) await this.applyEnv(s, this.engineEnv);
       this.shell = s;
       s.onExit(() => {
         if (this.shell === s) {
           this.shell = undefined;
           this.shellPromise = undefined;
+          this.notice = 'The lab\'s shell ended (a block ran `exit`, or `set -e` stopped it). A new one starts with the lab\'s variables; what earlier blocks set in the old one is gone: run them again.';
         }
       });
       return s;
+    })();
+    const opening = this.shellPromise;
+    opening.catch(() => {
+      if (this.shellPromise === opening) this.shellPromise = undefined;
     });
-    return this.shellPromise;
+    return opening;
   }
 
-  private async engineShell(env: Record<string, string>): Promise<Shell> {
-    const shell = await this.terminal();
+  private async applyEnv(shell: PtyShell, env: Record<string, string>): Promise<void> {
     for (const [k, v] of Object.entries(env)) if (this.baseEnv[k] !== v && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) await shell.setEnv(k, v);
-    return shell;
+  }
+
+  /**
+   * The shell the engine keeps: every call goes to the terminal of the moment, so that after the
+   * terminal's shell ended the next block runs in the new one instead of failing for good.
+   */
+  private async engineShell(env: Record<string, string>): Promise<Shell> {
+    this.engineEnv = env;
+    await this.applyEnv(await this.terminal(), env);
+    return {
+      run: async (command, o) => (await this.terminal()).run(command, o),
+      setEnv: async (name, value) => {
+        this.engineEnv = { ...this.engineEnv, [name]: value };
+        await (await this.terminal()).setEnv(name, value);
+      },
+      cwd: async () => (await this.terminal()).cwd(),
+      env: async () => (await this.terminal()).env(),
+      close: async () => {
+        await this.shell?.close();
+      },
+    };
   }
 
   state(): unknown {
@@ -257,11 +295,4 @@ async function savedPlace(stateDir: string, entry: CourseLab): Promise<{ startSt
     return { startStep, done: found.progress.done.filter((slug) => lab.steps.some((s) => s.slug === slug)), notice: `The lab changed since your last visit; you are at step ${startStep + 1} ("${lab.steps[startStep]?.title ?? ''}").` };
   }
   return { startStep: 0, done: [] };
-}
-
-/** Progress of a lab for the course index, without opening it. */
-export async function labProgress(stateDir: string, entry: CourseLab): Promise<{ done: number; total: number; step: number | null }> {
-  const found = await findProgress(stateDir, entry.file, entry.lab.source);
-  const done = found ? found.progress.done.filter((slug) => entry.lab.steps.some((s) => s.slug === slug)).length : 0;
-  return { done, total: entry.lab.steps.length, step: found ? found.progress.step : null };
 }

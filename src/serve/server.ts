@@ -12,6 +12,7 @@ import { handleApi, type Rooms } from './api.js';
 import { authorize, newToken, tokenCookie } from './auth.js';
 import type { Course } from './course.js';
 import { LabRoom, type RoomOptions } from './room.js';
+import { CourseClusters } from '../course/shared-cluster.js';
 import { TerminalSockets } from './terminal.js';
 
 export interface ServeOptions extends RoomOptions {
@@ -20,6 +21,8 @@ export interface ServeOptions extends RoomOptions {
   port: number;
   /** Default: a new random token. */
   token?: string;
+  /** Keep the kind clusters the course creates (`--keep`). */
+  keep?: boolean;
 }
 
 export interface RunningServer {
@@ -28,6 +31,8 @@ export interface RunningServer {
   token: string;
   port: number;
   server: Server;
+  /** The kind clusters the course's labs share. */
+  clusters: CourseClusters;
   close(): Promise<void>;
 }
 
@@ -76,13 +81,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
   const files = staticFiles();
   const opened = new Map<number, Promise<LabRoom>>();
+  const clusters = new CourseClusters(
+    opts.course.labs.map((l) => l.lab),
+    { courseFile: opts.course.home, title: opts.course.title, stateDir: opts.stateDir, keep: !!opts.keep, config: opts.providerOptions.config },
+  );
+  const roomOptions: RoomOptions = { ...opts, providerFor: (index, own) => clusters.providerFor(index, own) };
   const rooms: Rooms = {
     course: opts.course,
     stateDir: opts.stateDir,
+    clusters,
     room(index) {
       let r = opened.get(index);
       if (!r) {
-        r = LabRoom.open(opts.course.labs[index]!, opts);
+        r = LabRoom.open(opts.course.labs[index]!, roomOptions);
         r.catch(() => opened.delete(index));
         opened.set(index, r);
       }
@@ -161,6 +172,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     token,
     port,
     server,
+    clusters,
     async close() {
       sockets.close();
       server.closeAllConnections();

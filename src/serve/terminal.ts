@@ -47,7 +47,7 @@ export class TerminalSockets {
       if (shell.running !== running) send({ t: 'busy', running: (running = shell.running) });
     }, 200);
     const offExit = shell.onExit(() => {
-      send({ t: 'out', d: '\r\n[the lab\'s shell ended; reload the page for a new one]\r\n' });
+      send({ t: 'out', d: '\r\n[the lab\'s shell ended; a new one starts, without the variables of this one]\r\n' });
       send({ t: 'exit' });
     });
     ws.on('message', (raw) => {

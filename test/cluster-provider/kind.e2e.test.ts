@@ -148,7 +148,7 @@ describe.skipIf(!ready)('kind provider and Kubernetes actions on a real cluster'
     const node = await cluster.node('worker-1');
     const t0 = Date.now();
     await node.restartService('kubelet', { timeoutMs: 60_000 });
-    console.log(`kubelet restart + 5 s stable: ${Date.now() - t0} ms`);
+    console.log(`kubelet restart, up 1 s: ${Date.now() - t0} ms`);
     expect((await node.exec(['systemctl', 'is-active', 'kubelet'])).stdout.trim()).toBe('active');
     expect((await node.journal('kubelet', 3)).trim().split('\n').length).toBeGreaterThanOrEqual(3);
   });
@@ -266,5 +266,103 @@ metadata: { name: default }
     expect(await objectExists(api, { apiVersion: 'v1', kind: 'Namespace', name: 'kauthz-e2e' })).toBe(false);
     expect(await objectExists(api, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'kubelab-e2e-metrics-only' })).toBe(false);
     expect(await objectExists(api, { apiVersion: 'v1', kind: 'Namespace', name: 'default' })).toBe(true);
+  });
+  it('apply keeps the case of names (advk-Upper and advk-upper are two objects) and shows the API server\'s validation error', async () => {
+    const role = (name: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: ${name} }
+rules:
+  - { apiGroups: [""], resources: [nodes/metrics], verbs: [get] }
+`;
+    const block = (yaml: string, id: string): ApplyBlock => ({ kind: 'apply', id, pos, attrs, yaml, documents: yaml.split(/^---$/m).map((d) => parse(d)) });
+    const upper = await applyBlock.execute(block(role('advk-Upper'), 's/5'), ctx());
+    expect(upper.output).toBe('clusterrole.rbac.authorization.k8s.io/advk-Upper created\n');
+    const api = ObjectApi.forConfig(KubeClient.load({ kubeconfigPath: cluster.kubeconfigPath }).kc);
+    const ref = (name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name });
+    expect(await objectExists(api, ref('advk-Upper'))).toBe(true);
+    expect(await objectExists(api, ref('advk-upper'))).toBe(false);
+    // Applying it again: it exists now (same case), so it is `configured`, not created twice.
+    const again = await applyBlock.execute(block(role('advk-Upper'), 's/6'), ctx());
+    expect(again.output).toBe('clusterrole.rbac.authorization.k8s.io/advk-Upper configured (existed before: cleanup keeps it)\n');
+    const lower = await applyBlock.execute(block(role('advk-upper'), 's/7'), ctx());
+    expect(lower.output).toBe('clusterrole.rbac.authorization.k8s.io/advk-upper created\n');
+
+    // A name the API server refuses: its own validation message, not a URL mismatch.
+    const invalid = `apiVersion: v1
+kind: ConfigMap
+metadata: { name: Bad_Name, namespace: default }
+data: { a: b }
+`;
+    await expect(applyBlock.execute(block(invalid, 's/8'), ctx())).rejects.toThrow(/applying ConfigMap default\/Bad_Name failed: HTTP 422 Invalid: .*Invalid value: "Bad_Name"/);
+
+    // Cleanup deletes exactly the two it created, by their own names.
+    const mine = undos.filter((u) => u.undo.kind === 'delete-objects' && u.undo.objects.some((o) => o.name.toLowerCase() === 'advk-upper'));
+    expect(mine.map((u) => (u.undo as Extract<Undo, { kind: 'delete-objects' }>).objects.map((o) => o.name))).toEqual([['advk-Upper'], ['advk-upper']]);
+    for (const u of mine.reverse()) {
+      undos.splice(undos.indexOf(u), 1);
+      await UNDO_HANDLERS['delete-objects'](u.undo as Extract<Undo, { kind: 'delete-objects' }>, {});
+    }
+    expect(await objectExists(api, ref('advk-Upper'))).toBe(false);
+    expect(await objectExists(api, ref('advk-upper'))).toBe(false);
+  });
+
+  it('access-review checks a namespace\'s Role, shows `-` rows, and warns about a verb or subresource nothing serves', async () => {
+    const yaml = `apiVersion: v1
+kind: Namespace
+metadata: { name: advk-ns }
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: reader, namespace: advk-ns }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: pod-reader, namespace: advk-ns }
+rules:
+  - { apiGroups: [""], resources: [pods, pods/log], verbs: [get] }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: pod-reader, namespace: advk-ns }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader }
+subjects:
+  - { kind: ServiceAccount, name: reader, namespace: advk-ns }
+`;
+    const applied = await applyBlock.execute({ kind: 'apply', id: 's/9', pos, attrs, yaml, documents: yaml.split(/^---$/m).map((d) => parse(d)) }, ctx());
+    expect(applied.status).toBe('passed');
+    const review = (verb: string, resource: string, rows: [string, boolean][], namespace?: string): AccessReviewBlock => ({
+      kind: 'access-review',
+      id: 's/10',
+      pos,
+      attrs: namespace ? { ...attrs, namespace } : attrs,
+      subject: { kind: 'serviceaccount', namespace: 'advk-ns', name: 'reader' },
+      verb,
+      resource,
+      rows: rows.map(([subresource, allowed], i) => ({ subresource, allowed, line: 20 + i })),
+    });
+    // The Role grants in its namespace only: yes there, no cluster-wide.
+    const inNs = await accessReviewBlock.execute(review('get', 'pods', [['', true], ['log', true], ['exec', false]], 'advk-ns'), ctx());
+    expect(inNs.status).toBe('passed');
+    expect(inNs.stdout).toBe('-    yes\nlog  yes\nexec no\n');
+    expect(inNs.stderr).toBe('');
+    expect(inNs.command).toBe('access-review get pods in advk-ns as system:serviceaccount:advk-ns:reader: - log exec');
+    const clusterWide = await accessReviewBlock.execute(review('get', 'pods', [['', true]]), ctx());
+    expect(clusterWide.status).toBe('failed');
+    expect(clusterWide.hint).toContain('kubectl auth can-i --list --as=system:serviceaccount:advk-ns:reader');
+
+    // Misspelt names answer `no`, so the rows pass, with a warning naming what is unknown.
+    progress.length = 0;
+    const typo = await accessReviewBlock.execute(review('gett', 'nodes', [['metricz', false], ['metrics', false]]), ctx());
+    expect(typo.status).toBe('passed');
+    expect(typo.stderr).toMatch(/warning: verb `gett` is not one the API server knows for nodes/);
+    expect(typo.stderr).toMatch(/warning: subresource `nodes\/metricz` is not served/);
+    expect(typo.stderr).not.toMatch(/nodes\/metrics[^z]/);
+    expect(progress.join('\n')).toMatch(/metricz/);
+    const noSuch = await accessReviewBlock.execute(review('get', 'nodez', [['', false]]), ctx());
+    expect(noSuch.stderr).toMatch(/resource `nodez` is not served by this cluster/);
+
+    const undo = undos.pop()!.undo as Extract<Undo, { kind: 'delete-objects' }>;
+    expect(undo.objects.map((o) => o.name)).toEqual(['pod-reader', 'pod-reader', 'reader', 'advk-ns']);
+    await UNDO_HANDLERS['delete-objects'](undo, {});
   });
 });

@@ -70,7 +70,8 @@ describe('several runs', () => {
     const failed = sampleRunReport();
     const passed = { ...sampleRunReport(), status: 'passed' as const, lab: { file: 'labs/ok.md', title: 'OK <lab>', id: 'ok' } };
     const index = renderRunsIndex([passed, failed]);
-    const links = [...index.matchAll(/<a href="(labs\/[^"]+)">/g)].map((m) => m[1]);
+    const table = index.slice(index.indexOf('<table id="runs">'));
+    const links = [...table.matchAll(/<a href="(labs\/[^"]+)">/g)].map((m) => m[1]);
     expect(links).toEqual([`labs/${runPageName(passed, 0)}`, `labs/${runPageName(failed, 1)}`]);
     expect(runPageName(passed, 0)).toBe('001-ok.html');
     expect(index).toContain('OK &lt;lab&gt;');

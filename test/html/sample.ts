@@ -121,3 +121,46 @@ export function sampleRunReport(): RunReport {
     summary: { steps: 2, passed: 1, failed: 1, skipped: 0, errors: 0, cleanupFailures: 0 },
   };
 }
+
+/** A failing run whose failing block has long output (real kubectl output is): the diff must not hide below it. */
+export function sampleLongFailure(): RunReport {
+  const r = sampleRunReport();
+  const long = Array.from({ length: 120 }, (_, i) => `I0101 10:00:${String(i % 60).padStart(2, '0')}.000000  1 log.go:42] line ${i} of a long kubectl -v=6 output`).join('\n');
+  const failing = r.steps[1]!.blocks[0]!;
+  r.steps[1]!.blocks[0] = { ...failing, output: `${long}\nError from server (NotFound): <x>`, message: 'the output of `kubectl get ns` does not match' };
+  return r;
+}
+
+/** A passing run with hint and solution blocks, inline code in titles, and a step not selected. */
+export function samplePassingRun(kubernetes?: RunReport['kubernetes']): RunReport {
+  const base = sampleRunReport();
+  const block = (id: string, status: 'passed' | 'skipped', message?: string) => ({
+    id,
+    kind: 'sh' as const,
+    pos: pos(30),
+    status,
+    command: 'kubectl auth can-i get nodes/proxy',
+    exitCode: status === 'passed' ? 0 : undefined,
+    timedOut: false,
+    attempts: status === 'passed' ? 1 : 0,
+    durationMs: status === 'passed' ? 1500 : 0,
+    output: status === 'passed' ? 'yes' : '',
+    stdout: '',
+    stderr: '',
+    ...(message ? { message } : {}),
+  });
+  return {
+    ...base,
+    ...(kubernetes ? { kubernetes } : {}),
+    lab: { file: 'labs/authz.md', title: 'Kubelet authz with `nodes/proxy`', id: 'authz' },
+    status: 'passed',
+    exitCode: 0,
+    durationMs: 95_000,
+    steps: [
+      { index: 0, title: 'Check `configz`', slug: 'check-configz', pos: pos(10), status: 'passed', durationMs: 40_000, blocks: [block('check-configz/1', 'passed'), block('check-configz/2', 'skipped', 'hint')] },
+      { index: 1, title: 'Query the node log', slug: 'query-the-node-log', pos: pos(20), status: 'passed', durationMs: 52_000, blocks: [block('query-the-node-log/1', 'passed'), block('query-the-node-log/2', 'skipped', 'solution')] },
+      { index: 2, title: 'Clean up by hand', slug: 'clean-up-by-hand', pos: pos(40), status: 'skipped', durationMs: 0, blocks: [block('clean-up-by-hand/1', 'skipped', 'an earlier step failed')] },
+    ],
+    summary: { steps: 3, passed: 2, failed: 0, skipped: 1, errors: 0, cleanupFailures: 0 },
+  };
+}

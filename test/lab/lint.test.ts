@@ -132,3 +132,22 @@ describe('attributes that do nothing together (warnings, at the attribute)', () 
     expect(d!.message).toMatch(/`timeout=10s` is shorter than a kubelet restart check needs .*about 30 s/);
   });
 });
+
+describe('access-review names nothing serves (warnings: such a review always answers no)', () => {
+  it('warns at a verb RBAC does not know, with the nearest one', () => {
+    expect(lintSummary(lines('## S', `${fence}access-review { as=u verb=gett }`, 'metrics no', fence))).toEqual(['2:25 warning unknown-rbac-name']);
+    const [d] = lintLab(lines('## S', `${fence}access-review { as=u verb=gett }`, 'metrics no', fence), 'l.md').filter((x) => x.code === 'unknown-rbac-name');
+    expect(d!.hint).toMatch(/^did you mean `get`\?/);
+  });
+  it('warns at a node subresource neither the API server nor the kubelet serves, row by row', () => {
+    expect(lintSummary(lines('## S', `${fence}access-review { as=u }`, 'metrics yes', 'metricz no', '- no', 'configz no', 'status no', fence))).toEqual(['4:1 warning unknown-rbac-name']);
+  });
+  it('knows the special verbs and leaves other resources to the cluster\'s discovery', () => {
+    expect(lintSummary(lines('## S', `${fence}access-review { as=u verb=impersonate resource=serviceaccounts }`, '- yes', fence))).toEqual([]);
+    expect(lintSummary(lines('## S', `${fence}access-review { as=u verb=get resource=widgets.example.com }`, 'anything no', fence))).toEqual([]);
+  });
+  it('takes a namespace (a DNS label)', () => {
+    expect(lintSummary(lines('## S', `${fence}access-review { as=u namespace=kauthz }`, 'metrics yes', fence))).toEqual([]);
+    expect(lintSummary(lines('## S', `${fence}access-review { as=u namespace=Bad_NS }`, 'metrics yes', fence))).toEqual(['2:25 error bad-attribute']);
+  });
+});

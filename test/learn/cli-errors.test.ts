@@ -1,5 +1,5 @@
 // `kubelab learn` on bad input: one error line and a hint on stderr, exit 2, no stack, nothing run.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,8 +21,10 @@ describe('kubelab learn, bad input', () => {
     expectUsageError(await learn(['test/fixtures/learn/does-not-exist.md']), /cannot read lab test\/fixtures\/learn\/does-not-exist\.md: no such file/);
   });
 
-  it('a directory instead of a lab', async () => {
-    expectUsageError(await learn(['test/fixtures/learn']), /cannot read lab test\/fixtures\/learn: it is a directory/);
+  it('a directory with no labs (a directory is a course)', async () => {
+    const empty = join(dir, 'no-labs');
+    mkdirSync(empty, { recursive: true });
+    expectUsageError(await learn([empty]), /no labs in .*no-labs/);
   });
 
   it('a lab without steps', async () => {

@@ -52,7 +52,7 @@ describe.skipIf(!hasDocker)('DockerNodeAccess', () => {
     dockerExec(name, 'sh', '-c', `printf 'original: 1\\n' > ${path}; chown 65534:0 ${path}; chmod 0600 ${path}`);
     const before = dockerExec(name, 'stat', '-c', '%u:%g %a %Y', path);
     const first = await node.backup(path);
-    expect(first).toEqual({ backupPath: `${path}.kubelab.bak`, created: true });
+    expect(first).toMatchObject({ backupPath: `${path}.kubelab.bak`, created: true });
     await node.writeFileAtomic(path, 'changed: 1\n');
     const second = await node.backup(path);
     expect(second.created).toBe(false);

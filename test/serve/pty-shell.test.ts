@@ -50,6 +50,12 @@ describe('PtyShell', () => {
     expect(u.stdout).toBe('héllo\tworld\n');
   });
 
+  it('has node_exec, as the engine\'s shell does (labs/71 runs it from the page)', async () => {
+    shell = await openPtyShell({ cwd: tmpdir(), env: { ...env(), KUBELAB_DOCKER: 'echo' } });
+    expect((await shell.run('type -t node_exec')).stdout).toBe('function\n');
+    expect((await shell.run('node_exec kind-worker sha256sum /var/lib/kubelet/config.yaml')).stdout).toBe('exec -i kind-worker sha256sum /var/lib/kubelet/config.yaml\n');
+  });
+
   it('shows a block in the terminal as typed, with its output', async () => {
     shell = await openPtyShell({ cwd: tmpdir(), env: env() });
     const s = screen(shell);

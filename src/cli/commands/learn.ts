@@ -1,29 +1,19 @@
 // `kubelab learn LAB.md`: the learner mode. A terminal interface on a TTY (single keys), line
 // commands otherwise; progress is saved per lab file and content, so a second call resumes.
 import type { Command } from 'commander';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ProviderOptions } from '../../cluster/types.js';
+import type { Lab } from '../../lab/model.js';
 import { UsageError } from '../../errors.js';
 import type { TtyOut } from '../../learn/tty.js';
 import { configOf, type CliCommand, type CliContext, type CliInput, fileErrorReason } from '../context.js';
 import { loadLab } from '../load.js';
 import { parseVar, parseSshTarget } from '../run-options.js';
-import { parseClusterOverride, prepareLabClusters, type ClusterOverride } from '../cluster-setup.js';
+import { parseClusterOverride, prepareLabClusters } from '../cluster-setup.js';
+import type { InCourse, LearnFlags } from './learn-course.js';
 
-interface LearnFlags {
-  restart?: boolean;
-  plain?: boolean;
-  stateDir?: string;
-  var: Record<string, string>;
-  context?: string;
-  nodeImage?: string;
-  cluster?: ClusterOverride;
-  setup: boolean;
-  ssh: Record<string, string>;
-  sshConfig?: string;
-}
 
 export const learnCommand: CliCommand = {
   name: 'learn',
@@ -40,7 +30,7 @@ export const learnCommand: CliCommand = {
       .description(
         'Show a lab step by step: read the prose, run each block in the lab\'s shell (r) or type in it at your own prompt (t) and check (c), ask for a hint (h) or the solution (s), move with n/p, quit with q. Progress is saved: running it again resumes where you stopped. Without a terminal, reads line commands (run, check, next, quit, ...) from stdin.',
       )
-      .argument('<lab>', 'lab markdown file')
+      .argument('<lab>', 'lab markdown file, or a course (a directory of labs): a course index shows each lab\'s progress')
       .option('--restart', 'start over at step 1, undoing what earlier sessions changed first')
       .option('--plain', 'line mode even on a terminal')
       .option('--var <K=V>', 'set a lab variable (repeatable)', parseVar, {})
@@ -51,6 +41,7 @@ export const learnCommand: CliCommand = {
       .option('--cluster <provider>', 'use this provider instead of the front matter\'s: existing (your current context, or --context) or kind', parseClusterOverride)
       .option('--ssh <NODE=TARGET>', 'existing clusters: reach NODE over ssh at TARGET instead of docker exec (repeatable)', parseSshTarget, {})
       .option('--ssh-config <file>', 'existing clusters: the ssh client configuration for --ssh (ssh -F FILE)')
+      .option('--keep', 'kind: keep the cluster kubelab creates (in a course: the cluster its labs share)')
       .action(async (file: string, flags: LearnFlags) => {
         ctx.exitCode = await learn(file, flags, ctx);
       });
@@ -58,8 +49,16 @@ export const learnCommand: CliCommand = {
 };
 
 export async function learn(file: string, flags: LearnFlags, ctx: CliContext): Promise<number> {
+  if ((await stat(resolve(ctx.cwd, file)).catch(() => undefined))?.isDirectory()) {
+    const { learnCourse } = await import('./learn-course.js');
+    return learnCourse(file, flags, ctx, learnLab);
+  }
   const prepared = await prepareLabClusters([await loadLab(file, ctx.cwd)], flags, ctx);
-  const lab = prepared.labs[0]!;
+  return learnLab(file, prepared.labs[0]!, prepared.envOf(prepared.labs[0]!), flags, ctx);
+}
+
+/** One lab's session (a lab file, or a lab of a course). `clusterEnv`: what the lab's set-up adds to the config. */
+export async function learnLab(file: string, lab: Lab, clusterEnv: Record<string, string>, flags: LearnFlags, ctx: CliContext, course?: InCourse): Promise<number> {
   // Loaded here, not at the top: the engine and the cluster providers pull in the Kubernetes
   // client, which would slow down `--help`, `lint` and `list`.
   const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { cleanedLines, exitLines, interruptedLines, resumeNotice }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
@@ -77,7 +76,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
     import('../../learn/plain.js'),
   ]);
   const labPath = resolve(ctx.cwd, file);
-  const config = configOf({ cwd: ctx.cwd, env: { ...prepared.envOf(lab), ...ctx.env } }, flags);
+  const config = configOf({ cwd: ctx.cwd, env: { ...clusterEnv, ...ctx.env } }, flags);
   const { stateDir } = config;
   // Progress is saved there at once: a bad --state-dir fails now, in words, not at the first step.
   await mkdir(stateDir, { recursive: true }).catch((e: unknown) => {
@@ -90,9 +89,9 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
   // Without an input stream (a programmatic call that gave none) the session reads end of input: it saves and ends.
   const input: CliInput = ctx.stdin ?? Readable.from([]);
   const out = ctx.stdout as TtyOut & { isTTY?: boolean };
-  const providerOptions: ProviderOptions = { stateDir, config, reuse: true, keep: false, ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}), ...(Object.keys(flags.ssh ?? {}).length ? { sshTargets: flags.ssh } : {}), ...(flags.sshConfig ? { sshConfig: resolve(ctx.cwd, flags.sshConfig) } : {}) };
-  const makeRuntime = () =>
-    new EngineRuntime({ lab, openShell, journal, provider: lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider), providerOptions, env: config.env, vars, cwd });
+  const providerOptions: ProviderOptions = { stateDir, config, reuse: true, keep: !!flags.keep, ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}), ...(Object.keys(flags.ssh ?? {}).length ? { sshTargets: flags.ssh } : {}), ...(flags.sshConfig ? { sshConfig: resolve(ctx.cwd, flags.sshConfig) } : {}) };
+  const own = lab.cluster.provider === 'none' ? undefined : getProvider(lab.cluster.provider);
+  const makeRuntime = () => new EngineRuntime({ lab, openShell, journal, provider: course ? course.providerFor(own) : own, providerOptions, env: config.env, vars, cwd });
 
   let startStep = 0;
   let done: string[] = [];

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
 import { configOf, type CliCommand, type CliContext, fileErrorReason } from '../context.js';
+import { parseVar } from '../run-options.js';
 
 interface ServeFlags {
   port: string;
@@ -11,6 +12,8 @@ interface ServeFlags {
   stateDir?: string;
   context?: string;
   nodeImage?: string;
+  keep?: boolean;
+  var: Record<string, string>;
 }
 
 export const serveCommand: CliCommand = {
@@ -34,6 +37,8 @@ export const serveCommand: CliCommand = {
       .option('--state-dir <dir>', 'where progress and journals live (default: $KUBELAB_STATE_DIR or ~/.local/state/kubelab)')
       .option('--context <name>', 'existing clusters: the kubeconfig context to use')
       .option('--node-image <image>', 'kind: node image (default: $KUBELAB_NODE_IMAGE)')
+      .option('--var <K=V>', 'set a lab variable in every lab (repeatable)', parseVar, {})
+      .option('--keep', 'kind: keep the clusters kubelab creates (a course deletes its shared cluster once every lab on it is finished, unless kept)')
       .action(async (paths: string[], flags: ServeFlags) => {
         ctx.exitCode = await serve(paths, flags, ctx);
       });
@@ -63,7 +68,9 @@ export async function serve(paths: string[], flags: ServeFlags, ctx: CliContext)
       port,
       stateDir,
       env: config.env,
-      providerOptions: { config, ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}) },
+      vars: flags.var,
+      keep: !!flags.keep,
+      providerOptions: { config, ...(flags.keep ? { keep: true } : {}), ...(flags.context ? { context: flags.context } : {}), ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}) },
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -82,5 +89,8 @@ export async function serve(paths: string[], flags: ServeFlags, ctx: CliContext)
   });
   await server.close();
   ctx.stdout.write('Stopped. Your place in each lab is saved; what the labs changed is still in place (the Cleanup button or `kubelab cleanup` undoes it).\n');
+  for (const c of await server.clusters.status()) {
+    if (c.ownedByCourse && c.running) ctx.stdout.write(`The course's kind cluster ${c.name} is kept for the next session: it goes when every lab on it is finished, with "Delete the cluster now" on the course index, or with \`kubelab cleanup\`.\n`);
+  }
   return 0;
 }
