@@ -9,6 +9,8 @@ import type { Undo } from '../model/undo.js';
 import type { BlockSession } from '../engine/context.js';
 import { Journal, journalPath } from '../engine/journal.js';
 import { runCleanupPhase, cleanupLabel } from '../engine/cleanup-phase.js';
+import { formatDuration } from '../format.js';
+import type { Reporter } from '../report/types.js';
 
 export interface FinishInput {
   session: () => Promise<BlockSession>;
@@ -56,6 +58,26 @@ export class LearnJournal {
     }
   }
 
+  /**
+   * Keep the lab shell's state (Shell.snapshot(), secret captures left out) beside the journal,
+   * where a crash cleanup and the next learn session find it. The journal's own mechanism.
+   */
+  saveShellState(script: string): void {
+    this.begin().saveShellState(script);
+  }
+
+  /** The state an earlier session left (undefined when there is no journal or no state). */
+  shellState(): string | undefined {
+    if (!this.journal && !this.exists()) return undefined;
+    return this.begin().shellState();
+  }
+
+  /** Names of the secret captures of earlier sessions (their values were never saved). */
+  secretNames(): string[] {
+    if (!this.journal && !this.exists()) return [];
+    return [...(this.begin().data.secretNames ?? [])];
+  }
+
   setVar(name: string, value: string, secret = false): void {
     this.begin().setVar(name, value, secret);
   }
@@ -66,7 +88,17 @@ export class LearnJournal {
    */
   async finish(input: FinishInput): Promise<CleanupResult[]> {
     const journal = this.begin();
-    const results = await runCleanupPhase({ journal, lab: this.lab, session: input.session, reporters: [], signal: input.signal, progress: input.progress, tools: input.tools });
+    // Each item is shown as it ends (a cleanup can take a while: a kubelet restart, a kind node).
+    const say = input.progress;
+    const reporters: Reporter[] = say
+      ? [
+          {
+            onCleanupStart: (e) => say(`cleaning up: ${e.count} item${e.count === 1 ? '' : 's'}`),
+            onCleanupEnd: (e) => say(`${e.result.status === 'passed' ? '✓' : '✗'} ${e.result.label} (${formatDuration(e.result.durationMs, { style: 'timing' })})${e.result.status === 'failed' && e.result.message ? `: ${e.result.message}` : ''}`),
+          },
+        ]
+      : [];
+    const results = await runCleanupPhase({ journal, lab: this.lab, session: input.session, reporters, signal: input.signal, progress: input.progress, tools: input.tools });
     if (results.every((r) => r.status === 'passed') && journal.stack.unfinished === 0) {
       journal.remove();
       this.journal = undefined;

@@ -3,6 +3,7 @@ import { formatPos } from '../errors.js';
 import { formatDuration } from '../format.js';
 import type { Note } from './session.js';
 import { blockText } from './session.js';
+import { layoutCommand } from './commands.js';
 import { type Style, wrapLine, wrapText } from './text.js';
 
 export function formatNote(note: Note, style: Style, width: number): string[] {
@@ -15,19 +16,28 @@ export function formatNote(note: Note, style: Style, width: number): string[] {
     case 'ran': {
       const r = note.result;
       const took = formatDuration(r.durationMs, { style: 'timing' });
-      const head =
-        r.status === 'passed'
+      const head = note.stopped
+        ? style.warn('■ stopped') + style.dim(` after ${took} (Ctrl-C); the lines above are what it printed`)
+        : r.status === 'passed'
           ? style.ok(`✓ passed`) + style.dim(` (${took}${r.expected !== undefined ? ', output matches' : ''})`)
           : r.status === 'skipped'
             ? style.warn('– skipped') + (r.message ? ` ${r.message}` : '')
             : style.fail(`✗ ${r.status}`) + style.dim(` (${took})`);
-      return [head, ...note.explanation.flatMap((l) => w(`  ${l}`, '    '))];
+      return [...w(head), ...note.explanation.flatMap((l) => w(`  ${l}`, '    ')), ...(note.stepDone ? [style.ok('✓ This step is done.')] : [])];
     }
     case 'check': {
       const out = [note.ok ? style.ok('✓ Check passed: this step is done.') : style.fail('✗ Check failed.')];
       for (const l of note.lines) {
         out.push(...w(`${l.ok ? style.ok('  ✓') : style.fail('  ✗')} ${l.text}`, '    '));
-        for (const d of l.detail) out.push(...w(`      ${d}`, '      '));
+        for (const d of l.detail) out.push(...w(`    ${d}`, '      '));
+        if (l.command) {
+          out.push(style.dim('    it ran:'));
+          out.push(...commandScreenLines(l.command, width, 6, style));
+        }
+        if (l.output) {
+          if (!l.ok || l.command) out.push(style.dim('    it printed:'));
+          out.push(...outputLines(l.output, width, style, '    '));
+        }
       }
       if (!note.ok) out.push(style.dim('Fix it and check again, or ask for a hint or the solution.'));
       return out;
@@ -51,6 +61,21 @@ export function formatNote(note: Note, style: Style, width: number): string[] {
       ];
     }
   }
+}
+
+/** A command as the learner reads it: `$ ` per command, long lines broken with `\\`, never inside a word. */
+export function commandScreenLines(command: string, width: number, margin: number, style: Style): string[] {
+  const pad = ' '.repeat(margin);
+  return layoutCommand(command, width, margin).map((l) => `${pad}${style.dim(l.prompt ? '$ ' : '  ')}${style.code(l.text)}`);
+}
+
+/**
+ * Command output under a `│ ` rule, wrapped so that nothing is cut: the width given to the
+ * wrapping is what is left after the indent and the rule (a 946-character token shows whole).
+ */
+export function outputLines(text: string, width: number, style: Style, indent = ''): string[] {
+  const rule = `${indent}│ `;
+  return wrapText(text.replace(/\n$/, ''), Math.max(8, width - rule.length)).map((l) => style.dim(rule) + l);
 }
 
 /** Hint blocks are often sentences in a `text` fence, not commands: no code colour for those. */

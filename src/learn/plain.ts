@@ -13,14 +13,26 @@ export interface PlainResult {
   cleanup?: Note;
 }
 
-export async function runPlain(session: LearnSession, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; style: Style; width?: number; notice?: string; signal?: AbortSignal }): Promise<PlainResult> {
+export async function runPlain(
+  session: LearnSession,
+  io: {
+    input: NodeJS.ReadableStream;
+    output: NodeJS.WritableStream;
+    style: Style;
+    width?: number;
+    notice?: string | string[];
+    signal?: AbortSignal;
+    /** Lines to read instead of `input` (a course reads its index and its labs from one stream). */
+    lines?: AsyncIterator<string>;
+  },
+): Promise<PlainResult> {
   const { output, style } = io;
   const width = io.width ?? 80;
-  const rl = createInterface({ input: io.input, terminal: false });
+  const rl = io.lines ? undefined : createInterface({ input: io.input, terminal: false });
   // An interrupt ends the input: the loop then quits without cleanup (the journal keeps it all).
-  const onAbort = () => rl.close();
+  const onAbort = () => rl?.close();
   io.signal?.addEventListener('abort', onAbort, { once: true });
-  const lines = rl[Symbol.asyncIterator]();
+  const lines = io.lines ?? rl![Symbol.asyncIterator]();
   const say = (text: string) => output.write(text + '\n');
   const sayNote = (note: Note) => say(formatNote(note, style, width).join('\n'));
   const ask = async (prompt: string): Promise<string | undefined> => {
@@ -49,7 +61,7 @@ export async function runPlain(session: LearnSession, io: { input: NodeJS.Readab
   };
 
   try {
-    if (io.notice) say(style.warn(io.notice));
+    for (const n of io.notice === undefined ? [] : Array.isArray(io.notice) ? io.notice : [io.notice]) say(style.warn(n));
     say(style.bold(session.lab.title));
     printStep();
     for (;;) {
@@ -64,7 +76,7 @@ export async function runPlain(session: LearnSession, io: { input: NodeJS.Readab
           const index = arg ? Number(arg) - 1 : undefined;
           const block = session.blocks[index ?? session.blockIndex];
           if (block?.kind === 'sh') say(style.dim(`$ ${block.command.split('\n')[0]}`));
-          const note = await session.run({ index, onOutput: (_s, chunk) => output.write(chunk), signal: io.signal });
+          const note = await session.run({ index, onOutput: (_s, chunk) => output.write(chunk), progress: (m) => say(style.dim(`· ${m}`)), signal: io.signal });
           sayNote(note);
           break;
         }
@@ -86,8 +98,13 @@ export async function runPlain(session: LearnSession, io: { input: NodeJS.Readab
           break;
         case 'n':
         case 'next':
-          if (await session.next()) printStep();
-          else say('This is the last step. Enter `quit` to leave.');
+          if (session.atEnd) {
+            await session.next();
+            const n = session.lab.steps.length;
+            const d = session.lab.steps.filter((s) => session.done.has(s.slug)).length;
+            say(d === n ? style.ok(`Lab complete: ${d}/${n} steps.`) : `End of the lab: ${d}/${n} steps done.`);
+            say('Enter `quit` to leave, or `goto N` to take a step again.');
+          } else if (await session.next()) printStep();
           break;
         case 'p':
         case 'b':
@@ -112,7 +129,7 @@ export async function runPlain(session: LearnSession, io: { input: NodeJS.Readab
         case 'exit': {
           const answer = await ask('Run cleanup (undo what this lab changed)? [y/N] ');
           if (answer?.trim().toLowerCase().startsWith('y')) {
-            const note = await session.cleanup();
+            const note = await session.cleanup({ progress: (m) => say(style.dim(`· ${m}`)), signal: io.signal });
             sayNote(note);
             return { cleanedUp: true, cleanup: note };
           }
@@ -124,6 +141,6 @@ export async function runPlain(session: LearnSession, io: { input: NodeJS.Readab
     }
   } finally {
     io.signal?.removeEventListener('abort', onAbort);
-    rl.close();
+    rl?.close();
   }
 }

@@ -91,3 +91,25 @@ async function dropOthers(stateDir: string, file: string, keep: string): Promise
 export async function clearProgress(stateDir: string, file: string): Promise<void> {
   await dropOthers(stateDir, file, '');
 }
+
+/** A lab's progress in words and numbers, for a course index (terminal or page). */
+export interface LabProgressSummary {
+  steps: number;
+  /** Steps done (of this version of the lab). */
+  done: number;
+  /** 0-based step the learner is at, when they started. */
+  at?: number;
+  started: boolean;
+  complete: boolean;
+  /** The lab changed since the learner's last session. */
+  changed: boolean;
+}
+
+export async function summarizeProgress(stateDir: string, file: string, lab: { source: string; steps: readonly { slug: string }[] }): Promise<LabProgressSummary> {
+  const found = await findProgress(stateDir, file, lab.source);
+  const steps = lab.steps.length;
+  if (!found) return { steps, done: 0, started: false, complete: false, changed: false };
+  const slugs = new Set(lab.steps.map((s) => s.slug));
+  const done = new Set(found.progress.done.filter((d) => slugs.has(d))).size;
+  return { steps, done, at: Math.min(found.progress.step, steps - 1), started: true, complete: steps > 0 && done >= steps, changed: found.match === 'changed' };
+}

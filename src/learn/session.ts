@@ -7,21 +7,48 @@ import type { BlockResult, CleanupResult } from '../engine/types.js';
 import { matchOutput } from '../match/index.js';
 import { explainMismatch } from './explain.js';
 import { saveProgress } from './progress.js';
+import { type PromptRuntime, runLabPrompt } from './prompt.js';
+
+export interface RunBlockOptions {
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  signal?: AbortSignal;
+  /** Progress lines of long blocks (a kubelet restart, waiting for nodes, retries), as they happen. */
+  progress?: (message: string) => void;
+}
 
 export interface LearnRuntime {
   /** Run one block in the lab's persistent shell (setting the cluster up first if needed). */
-  runBlock(step: Step, block: Block, opts?: { onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void; signal?: AbortSignal }): Promise<BlockResult>;
+  runBlock(step: Step, block: Block, opts?: RunBlockOptions): Promise<BlockResult>;
   /** Undo what the session registered and run the lab's cleanup blocks. */
-  cleanup(): Promise<CleanupResult[]>;
+  cleanup(opts?: { progress?: (message: string) => void; signal?: AbortSignal }): Promise<CleanupResult[]>;
   /** Close the shell; registered undos stay journaled for a later session or `--restart`. */
   close(): Promise<void>;
+  /** Keep the shell's state (secrets left out) for the next session; false when there is none. */
+  saveState?(): Promise<boolean>;
+  /** Whether the next shell starts from an earlier session's saved state. */
+  hasSavedState?(): boolean;
+  /** Names of secret captures: their values are never saved. */
+  secretNames?(): string[];
+  /** What earlier sessions changed is still in place (their journal is left). */
+  hasPendingChanges?(): boolean;
+}
+
+/** One line of a check's result: what was checked, and for a learner what it ran and printed. */
+export interface CheckLine {
+  ok: boolean;
+  text: string;
+  detail: string[];
+  /** The check's command (what a learner can run to see for themselves). */
+  command?: string;
+  /** What the check printed (a typed block's rows, a failed command's output). */
+  output?: string;
 }
 
 export type Note =
   | { kind: 'info'; text: string }
   | { kind: 'error'; text: string; hint?: string }
-  | { kind: 'ran'; block: Block; result: BlockResult; explanation: string[] }
-  | { kind: 'check'; ok: boolean; lines: { ok: boolean; text: string; detail: string[] }[] }
+  | { kind: 'ran'; block: Block; result: BlockResult; explanation: string[]; stopped?: boolean; stepDone?: boolean }
+  | { kind: 'check'; ok: boolean; lines: CheckLine[] }
   | { kind: 'reveal'; what: 'hint' | 'solution'; blocks: Block[] }
   | { kind: 'cleanup'; results: CleanupResult[] };
 
@@ -80,11 +107,28 @@ export function explainResult(block: Block, result: BlockResult): string[] {
     const actual = stream === 'stdout' ? result.stdout : stream === 'stderr' ? result.stderr : result.output;
     const unordered = block.kind === 'sh' ? block.expected?.unordered : false;
     const diffs = explainMismatch(result.expected, actual, { unordered });
-    lines.push(...(diffs.length ? diffs : ['the output does not match the expected output (see the diff)']));
+    if (diffs.length) lines.push(...diffs);
+    else {
+      // The matcher's wildcards disagree with a line-by-line reading: show both sides.
+      const cut = (t: string) => t.replace(/\n$/, '').split('\n').slice(0, 6);
+      lines.push('the output does not match the expected output. Expected:', ...cut(result.expected).map((l) => `  ${l}`), 'You got:', ...cut(actual).map((l) => `  ${l}`));
+    }
   }
   if (!lines.length && result.message) lines.push(result.message);
-  if (result.hint) lines.push(`hint: ${result.hint}`);
+  // No `result.hint`: those are for lab authors (`add exit=N to the block`), not for learners.
   return lines;
+}
+
+/** Whether a step has nothing a learner can check: no verify blocks and no expected outputs. */
+export function nothingToCheck(step: Step): boolean {
+  return verifyBlocks(step).length === 0 && !mainBlocks(step).some((b) => b.kind === 'sh' && b.expected);
+}
+
+/** The last `max` lines of a text (with a line saying how many were left out). */
+function lastLines(text: string, max = 12): string {
+  const lines = text.replace(/\n$/, '').split('\n');
+  if (lines.length <= max) return lines.join('\n');
+  return [`… (${lines.length - max} earlier lines)`, ...lines.slice(-max)].join('\n');
 }
 
 export interface LearnSessionOptions {
@@ -108,6 +152,8 @@ export class LearnSession {
   private readonly file: string;
   /** Results of blocks run with `run`, by block id (this session only). */
   readonly results = new Map<string, BlockResult>();
+  /** Blocks whose last run the learner stopped (Ctrl-C). */
+  readonly stopped = new Set<string>();
 
   constructor(opts: LearnSessionOptions) {
     this.lab = opts.lab;
@@ -116,6 +162,45 @@ export class LearnSession {
     this.file = opts.file ?? opts.lab.file;
     this.stepIndex = Math.min(Math.max(0, opts.startStep ?? 0), Math.max(0, opts.lab.steps.length - 1));
     this.done = new Set(opts.done ?? []);
+    this.replayPending = this.stepIndex > 0 && opts.runtime.hasSavedState?.() === false;
+  }
+
+  /**
+   * A resumed session with no saved shell state (e.g. the lab was cleaned up, or an older
+   * kubelab saved none): before the first block runs, the blocks of the steps before the current
+   * one run again, so that the variables they set ($NODE…) are there. Never an empty $NODE.
+   */
+  private replayPending: boolean;
+
+  /** Whether the first command will replay earlier steps (for the resume notice). */
+  get willReplay(): boolean {
+    return this.replayPending;
+  }
+
+  /** Replay the earlier steps' blocks if the resume needs it (see `replayPending`). */
+  async prepare(opts: RunBlockOptions = {}): Promise<Note | undefined> {
+    if (!this.replayPending) return undefined;
+    this.replayPending = false;
+    // With the lab's changes still in place (a journal is left), typed blocks (a kubelet config,
+    // an apply) are not made again: their effect is there and their undo is journaled. Only the
+    // shell blocks run, for the variables and the directory they set.
+    const inPlace = this.runtime.hasPendingChanges?.() === true;
+    const replayable = (b: Block) => !b.attrs.skip && (!inPlace || b.kind === 'sh');
+    const steps = this.lab.steps.slice(0, this.stepIndex).filter((s) => mainBlocks(s).some(replayable));
+    if (!steps.length) return undefined;
+    const range = steps.length === 1 ? `step ${steps[0]!.index + 1}` : `steps ${steps[0]!.index + 1}-${steps.at(-1)!.index + 1}`;
+    opts.progress?.(`your shell's state was not kept: replaying ${range} to set it up again`);
+    for (const step of steps) {
+      for (const block of mainBlocks(step).filter(replayable)) {
+        opts.progress?.(`replaying step ${step.index + 1}: ${blockLabel(block)}`);
+        const r = await this.runtime.runBlock(step, block, { signal: opts.signal, progress: opts.progress });
+        if (r.status !== 'passed') {
+          return { kind: 'error', text: `Replaying step ${step.index + 1} (${blockLabel(block)}) ${r.status === 'failed' && r.exitCode !== undefined && r.exitCode !== null ? `exited with code ${r.exitCode}` : r.status}: your shell may miss what that step set.`, hint: `go back to step ${step.index + 1} (p) and run it yourself` };
+        }
+      }
+    }
+    await this.saveShell();
+    return { kind: 'info', text: `Replayed ${range}: your shell has what ${steps.length === 1 ? 'it' : 'they'} set.` };
   }
 
   get step(): Step {
@@ -128,6 +213,11 @@ export class LearnSession {
 
   get atEnd(): boolean {
     return this.stepIndex >= this.lab.steps.length - 1;
+  }
+
+  /** Every step of the lab is done. */
+  get complete(): boolean {
+    return this.lab.steps.length > 0 && this.lab.steps.every((s) => this.done.has(s.slug));
   }
 
   selectBlock(i: number): boolean {
@@ -148,8 +238,57 @@ export class LearnSession {
     return true;
   }
 
-  next(): Promise<boolean> {
+  async next(): Promise<boolean> {
+    // A step of prose alone is done once read.
+    if (!this.blocks.length && nothingToCheck(this.step) && !this.done.has(this.step.slug)) this.done.add(this.step.slug);
     return this.goTo(this.stepIndex + 1);
+  }
+
+  /**
+   * Keep the lab shell's state (secret captures left out) beside the progress, so that the next
+   * session starts where this one left: never on step N with an empty $NODE.
+   */
+  async saveShell(): Promise<boolean> {
+    return (await this.runtime.saveState?.().catch(() => false)) ?? false;
+  }
+
+  /** Whether `t` can give the learner a prompt in the lab's shell (the engine's runtime can). */
+  get canPrompt(): boolean {
+    const r = this.runtime as Partial<PromptRuntime>;
+    return typeof r.labShell === 'function' && typeof r.snapshot === 'function' && typeof r.adoptState === 'function';
+  }
+
+  /**
+   * Before `t` hands the terminal over: the lab's shell open (its cluster set up, which can take
+   * minutes: shown as progress lines) and the earlier steps replayed if the resume needs it.
+   */
+  async readyForPrompt(opts: RunBlockOptions = {}): Promise<Note | undefined> {
+    if (!this.canPrompt) return undefined;
+    try {
+      await (this.runtime as unknown as PromptRuntime).labShell({ progress: opts.progress, signal: opts.signal });
+      return await this.prepare(opts);
+    } catch (err) {
+      return errorNote(err);
+    }
+  }
+
+  /**
+   * `t`: an interactive bash on the learner's terminal, started from the lab shell's state; when
+   * they leave it (exit, Ctrl-D) what they changed is taken back into the lab's shell and saved.
+   */
+  async prompt(io: { stdio: [number, number, number]; write: (text: string) => void; progress?: (message: string) => void }): Promise<Note> {
+    if (!this.canPrompt) return { kind: 'info', text: 'Type the commands in your own terminal; c checks the step.' };
+    try {
+      const replayed = await this.prepare({ progress: io.progress });
+      if (replayed?.kind === 'error') return replayed;
+      const banner = `\x1b[1mYour prompt in the lab's shell\x1b[0m: its variables, functions and working directory. exit or Ctrl-D goes back to step ${this.stepIndex + 1}.\r\n`;
+      const r = await runLabPrompt(this.runtime as unknown as PromptRuntime, { label: this.lab.id, banner, stdio: io.stdio, write: io.write });
+      if (!r.kept) return { kind: 'error', text: "Your prompt ended before it could save its state: the lab's shell is as it was." };
+      await this.saveShell();
+      return { kind: 'info', text: "Back from your prompt: what you set there is in the lab's shell." };
+    } catch (err) {
+      return errorNote(err);
+    }
   }
 
   back(): Promise<boolean> {
@@ -157,18 +296,32 @@ export class LearnSession {
   }
 
   /** Run the selected block (or block `i`) and move the selection to the next one. */
-  async run(opts: { index?: number; onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void; signal?: AbortSignal } = {}): Promise<Note> {
+  async run(opts: RunBlockOptions & { index?: number } = {}): Promise<Note> {
     const blocks = this.blocks;
     if (!blocks.length) return { kind: 'info', text: 'This step has no commands to run.' };
     const i = opts.index ?? this.blockIndex;
     const block = blocks[i];
     if (!block) return { kind: 'error', text: `There is no block ${i + 1} in this step (it has ${blocks.length}).` };
     try {
-      const result = await this.runtime.runBlock(this.step, block, { onOutput: opts.onOutput, signal: opts.signal });
+      const replayed = await this.prepare(opts);
+      if (replayed?.kind === 'error') return replayed;
+      const result = await this.runtime.runBlock(this.step, block, { onOutput: opts.onOutput, signal: opts.signal, progress: opts.progress });
+      const stopped = opts.signal?.aborted === true && result.status !== 'passed';
       this.results.set(block.id, result);
-      if (i + 1 < blocks.length) this.blockIndex = i + 1;
-      return { kind: 'ran', block, result, explanation: explainResult(block, result) };
+      if (stopped) this.stopped.add(block.id);
+      else this.stopped.delete(block.id);
+      if (i + 1 < blocks.length && !stopped) this.blockIndex = i + 1;
+      await this.saveShell().catch(() => undefined);
+      // Nothing to check: the step is done once each of its blocks ran and passed.
+      let stepDone = false;
+      if (!this.done.has(this.step.slug) && nothingToCheck(this.step) && blocks.every((b) => this.results.get(b.id)?.status === 'passed')) {
+        this.done.add(this.step.slug);
+        await this.save();
+        stepDone = true;
+      }
+      return { kind: 'ran', block, result, explanation: stopped ? [] : explainResult(block, result), ...(stopped ? { stopped } : {}), ...(stepDone ? { stepDone } : {}) };
     } catch (err) {
+      if (opts.signal?.aborted) return { kind: 'info', text: 'Stopped.' };
       return errorNote(err);
     }
   }
@@ -177,16 +330,23 @@ export class LearnSession {
    * Check the step: its verify blocks when it has some; otherwise each block's expected output
    * against what the learner ran here (`run`) or pastes (`readPasted`, undefined = cancelled).
    */
-  async check(readPasted: (block: ShBlock, index: number, total: number) => Promise<string | undefined>, opts: { signal?: AbortSignal } = {}): Promise<Note> {
+  async check(readPasted: (block: ShBlock, index: number, total: number) => Promise<string | undefined>, opts: { signal?: AbortSignal; progress?: (message: string) => void } = {}): Promise<Note> {
     const step = this.step;
-    const lines: { ok: boolean; text: string; detail: string[] }[] = [];
+    const lines: CheckLine[] = [];
     const verify = verifyBlocks(step);
     try {
       if (verify.length) {
+        const replayed = await this.prepare(opts);
+        if (replayed?.kind === 'error') return replayed;
         for (const block of verify) {
           const result = await this.runtime.runBlock(step, block, { signal: opts.signal });
           const title = block.attrs.name ?? firstLine(blockText(block));
-          lines.push({ ok: result.status === 'passed', text: title, detail: explainResult(block, result) });
+          const ok = result.status === 'passed';
+          // A typed block's rows are its result: always shown. A failed command shows what it ran
+          // and printed, so that the learner can see why (and run it themselves).
+          const typed = block.kind !== 'sh';
+          const output = typed || !ok ? lastLines(result.output) : undefined;
+          lines.push({ ok, text: title, detail: explainResult(block, result), ...(!ok && block.kind === 'sh' ? { command: block.command } : {}), ...(output?.trim() ? { output } : {}) });
         }
       } else {
         const withExpected = this.blocks.filter((b): b is ShBlock => b.kind === 'sh' && !!b.expected);
@@ -221,9 +381,9 @@ export class LearnSession {
     return { kind: 'reveal', what, blocks };
   }
 
-  async cleanup(): Promise<Note> {
+  async cleanup(opts: { progress?: (message: string) => void; signal?: AbortSignal } = {}): Promise<Note> {
     try {
-      return { kind: 'cleanup', results: await this.runtime.cleanup() };
+      return { kind: 'cleanup', results: await this.runtime.cleanup(opts) };
     } catch (err) {
       return errorNote(err);
     }

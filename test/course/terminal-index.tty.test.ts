@@ -39,7 +39,7 @@ describe.skipIf(!hasTmux)('the course index in a terminal', () => {
     tmux.keys('c');
     await tmux.waitForText('Check passed');
     tmux.keys('q');
-    await tmux.waitForText('[y/N]');
+    await tmux.waitForText('Undo what this lab changed?');
     tmux.keys('y');
     screen = await tmux.waitForText('Enter: lab 2');
     expect(screen).toMatch(/✓ 1\. Greetings\n\s+\[#{10}\] 1\/1 steps done · complete/);

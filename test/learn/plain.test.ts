@@ -35,7 +35,7 @@ describe('kubelab learn, plain mode', () => {
     expect(first.out).toContain('Hint:');
     expect(first.out).toContain('✗ Check failed.');
     expect(first.out).toContain('Solution:');
-    expect(first.out).toContain('Saved: step 2 of 3');
+    expect(first.out).toContain('Saved at step 2 of 3');
     expect(first.out).not.toContain('\x1b[');
 
     const second = await learn(['test/fixtures/learn/basics.md'], 'run\ncheck\nnext\ncheck\n3\n\nquit\ny\n', env);
@@ -53,7 +53,7 @@ describe('kubelab learn, plain mode', () => {
     const r = await learn(['test/fixtures/learn/basics.md', '--plain'], 'goto 3\ncheck\n  3\n\n', env);
     expect(r.code).toBe(0);
     expect(r.out).toContain('line 1: expected `3`, you got `  3`');
-    expect(r.out).toContain('Saved: step 3 of 3');
+    expect(r.out).toContain('Saved at step 3 of 3');
   });
 
   it('--restart first undoes what an earlier session left (the engine finishes its journal)', async () => {
@@ -80,7 +80,7 @@ describe('kubelab learn, plain mode', () => {
     });
     expect(out).toContain('hello world\n✓ passed');
     expect(out).toContain('== Step 3/3: Count lines');
-    expect(out).toContain('Saved: step 3 of 3');
+    expect(out).toContain('Saved at step 3 of 3');
     expect(code).toBe(0);
   });
 

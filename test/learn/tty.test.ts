@@ -57,10 +57,10 @@ describe.skipIf(!hasTmux)('kubelab learn in a terminal', () => {
     expect(screen).toMatch(/exited with code 2|exit code/);
 
     tmux.keys('q');
-    await tmux.waitForText('Run cleanup');
+    await tmux.waitForText('Undo what this lab changed?');
     tmux.keys('n');
     await tmux.waitFor(() => tmux.dead(), 'the program to exit');
-    expect(tmux.history()).toContain('Saved: step 2 of 3');
+    expect(tmux.history()).toContain('Saved at step 2 of 3');
 
     // Second session: resumes at step 2; do it right, check, finish with cleanup.
     tmux.respawn(['node', CLI, 'learn', 'test/fixtures/learn/basics.md'], { env, cwd: ROOT });
@@ -76,7 +76,7 @@ describe.skipIf(!hasTmux)('kubelab learn in a terminal', () => {
     screen = await tmux.waitForText('Check passed');
     expect(screen).toMatch(/step 2\/3 ✓/);
     tmux.keys('q');
-    await tmux.waitForText('Run cleanup');
+    await tmux.waitForText('Undo what this lab changed?');
     tmux.keys('y');
     await tmux.waitFor(() => tmux.dead(), 'the program to exit', 30_000);
     screen = tmux.history();
@@ -93,8 +93,6 @@ describe.skipIf(!hasTmux)('kubelab learn in a terminal', () => {
     await tmux.waitForText('step 2/3');
     tmux.keys('n');
     await tmux.waitForText('step 3/3');
-    tmux.keys('t');
-    await tmux.waitForText('in your own terminal');
     tmux.keys('c');
     await tmux.waitForText('Paste the output of');
     tmux.type('4');
@@ -108,7 +106,7 @@ describe.skipIf(!hasTmux)('kubelab learn in a terminal', () => {
     tmux.keys('Enter');
     await tmux.waitForText('Check passed');
     tmux.keys('q');
-    await tmux.waitForText('Run cleanup');
+    await tmux.waitForText('Undo what this lab changed?');
     tmux.keys('Enter');
     await tmux.waitFor(() => tmux.dead(), 'the program to exit');
 
@@ -116,7 +114,7 @@ describe.skipIf(!hasTmux)('kubelab learn in a terminal', () => {
     screen = await tmux.waitForText('step 1/3');
     expect(screen).not.toContain('Welcome back');
     tmux.keys('q');
-    await tmux.waitForText('Run cleanup');
+    await tmux.waitForText('Undo what this lab changed?');
     tmux.keys('n');
     await tmux.waitFor(() => tmux.dead(), 'the program to exit');
   });
@@ -138,7 +136,7 @@ describe.skipIf(!hasTmux)('kubelab learn in a terminal', () => {
     tmux.keys('Left');
     await tmux.waitForText('1. Read a lot');
     tmux.keys('q');
-    await tmux.waitForText('Run cleanup');
+    await tmux.waitForText('Undo what this lab changed?');
     tmux.keys('n');
     await tmux.waitFor(() => tmux.dead(), 'the program to exit');
   });

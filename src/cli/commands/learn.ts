@@ -28,7 +28,7 @@ export const learnCommand: CliCommand = {
       .command('learn')
       .summary('work through a lab step by step, at your own pace')
       .description(
-        'Show a lab step by step: read the prose, run each block in the lab\'s shell (r) or type it yourself (t) and check (c), ask for a hint (h) or the solution (s), move with n/p, quit with q. Progress is saved: running it again resumes where you stopped. Without a terminal, reads line commands (run, check, next, quit, ...) from stdin.',
+        'Show a lab step by step: read the prose, run each block in the lab\'s shell (r) or type in it at your own prompt (t) and check (c), ask for a hint (h) or the solution (s), move with n/p, quit with q. Progress is saved: running it again resumes where you stopped. Without a terminal, reads line commands (run, check, next, quit, ...) from stdin.',
       )
       .argument('<lab>', 'lab markdown file, or a course (a directory of labs): a course index shows each lab\'s progress')
       .option('--restart', 'start over at step 1, undoing what earlier sessions changed first')
@@ -61,7 +61,7 @@ export async function learn(file: string, flags: LearnFlags, ctx: CliContext): P
 export async function learnLab(file: string, lab: Lab, clusterEnv: Record<string, string>, flags: LearnFlags, ctx: CliContext, course?: InCourse): Promise<number> {
   // Loaded here, not at the top: the engine and the cluster providers pull in the Kubernetes
   // client, which would slow down `--help`, `lint` and `list`.
-  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
+  const [{ openShell }, { finishJournal }, { getProvider }, { EngineRuntime }, { LearnJournal }, { LearnSession }, { clearProgress, findProgress }, { cleanedLines, exitLines, interruptedLines, resumeNotice }, { formatNote }, { makeStyle }, { runTty }, { runPlain }] = await Promise.all([
     import('../../engine/shell.js'),
     import('../../engine/finish.js'),
     import('../../cluster/index.js'),
@@ -69,6 +69,7 @@ export async function learnLab(file: string, lab: Lab, clusterEnv: Record<string
     import('../../learn/journal.js'),
     import('../../learn/session.js'),
     import('../../learn/progress.js'),
+    import('../../learn/resume.js'),
     import('../../learn/notes.js'),
     import('../../learn/text.js'),
     import('../../learn/tty.js'),
@@ -94,7 +95,7 @@ export async function learnLab(file: string, lab: Lab, clusterEnv: Record<string
 
   let startStep = 0;
   let done: string[] = [];
-  let notice: string | undefined;
+  let resumed: 'exact' | 'changed' | undefined;
   if (flags.restart) {
     if (journal.exists()) {
       ctx.stdout.write('Undoing what earlier sessions of this lab changed…\n');
@@ -109,17 +110,17 @@ export async function learnLab(file: string, lab: Lab, clusterEnv: Record<string
     if (found?.match === 'exact') {
       startStep = found.progress.step;
       done = found.progress.done;
-      notice = `Welcome back: resuming at step ${startStep + 1} of ${lab.steps.length}. (--restart starts over.)`;
     } else if (found?.match === 'changed') {
       const bySlug = lab.steps.findIndex((s) => s.slug === found.progress.stepSlug);
       startStep = bySlug >= 0 ? bySlug : Math.min(found.progress.step, lab.steps.length - 1);
       done = found.progress.done.filter((slug) => lab.steps.some((s) => s.slug === slug));
-      notice = `The lab changed since your last session; resuming at step ${startStep + 1} ("${lab.steps[startStep]?.title ?? ''}").`;
     }
+    resumed = found?.match;
   }
 
   const runtime = makeRuntime();
   const session = new LearnSession({ lab, runtime, stateDir, file: labPath, startStep, done });
+  const notice = resumed ? resumeNotice({ lab, startStep: session.stepIndex, done, changed: resumed === 'changed', restored: runtime.hasSavedState(), replay: session.willReplay, secrets: runtime.secretNames() }) : undefined;
   await session.save();
   const interactive = !flags.plain && ctx.isTTY && input.isTTY === true && typeof input.setRawMode === 'function';
   let result;
@@ -134,13 +135,13 @@ export async function learnLab(file: string, lab: Lab, clusterEnv: Record<string
   if (result.cleanedUp) {
     if (interactive && result.cleanup) ctx.stdout.write(formatNote(result.cleanup, style, width).join('\n') + '\n');
     const failed = result.cleanup?.kind === 'cleanup' && result.cleanup.results.some((r) => r.status === 'failed');
-    ctx.stdout.write(failed ? 'Some cleanup failed; `kubelab cleanup` retries it.\n' : `Cleaned up. Your place is kept: \`kubelab learn ${file}\` resumes at step ${session.stepIndex + 1}, --restart starts over.\n`);
+    ctx.stdout.write(cleanedLines({ file, stepIndex: session.stepIndex, failed, width }).join('\n') + '\n');
     return failed ? 1 : 0;
   }
   if (ctx.signal.aborted) {
-    ctx.stdout.write(`Interrupted: saved at step ${session.stepIndex + 1}; nothing was cleaned up (\`kubelab cleanup\` undoes what the lab changed).\n`);
+    ctx.stdout.write(interruptedLines({ file, stepIndex: session.stepIndex, width }).join('\n') + '\n');
     return ctx.signal.reason === 'SIGTERM' ? 143 : 130;
   }
-  ctx.stdout.write(`Saved: step ${session.stepIndex + 1} of ${lab.steps.length}. \`kubelab learn ${file}\` resumes here${journal.exists() ? '; what the lab changed is still in place (`kubelab learn --restart` or `kubelab cleanup` undoes it)' : ''}.\n`);
+  ctx.stdout.write(exitLines({ file, stepIndex: session.stepIndex, steps: lab.steps.length, changed: journal.exists(), complete: session.complete, width }).join('\n') + '\n');
   return 0;
 }
