@@ -2,7 +2,8 @@
 import type { RunEvent, RunEventKind } from '../model/report.js';
 import type { KubelabError } from '../errors.js';
 
-const HOOKS = {
+/** The reporter hook of each event kind. */
+export const HOOKS = {
   'run-start': 'onRunStart',
   progress: 'onProgress',
   'step-start': 'onStepStart',

@@ -1,20 +1,8 @@
 // A run on one Kubernetes version: the reporters see the version in the lab's header line and in
 // the report (`RunReport.kubernetes`), though the engine knows nothing of versions.
-import type { KubernetesRun, RunEvent, RunEventKind, RunReport } from '../model/report.js';
-import { dispatch, type Reporter } from '../report/types.js';
+import type { KubernetesRun, RunEvent, RunReport } from '../model/report.js';
+import { dispatch, HOOKS, type Reporter } from '../report/types.js';
 
-const HOOK_NAMES = {
-  'run-start': 'onRunStart',
-  progress: 'onProgress',
-  'step-start': 'onStepStart',
-  'block-start': 'onBlockStart',
-  'block-output': 'onBlockOutput',
-  'block-end': 'onBlockEnd',
-  'step-end': 'onStepEnd',
-  'cleanup-start': 'onCleanupStart',
-  'cleanup-end': 'onCleanupEnd',
-  'run-end': 'onRunEnd',
-} as const satisfies Record<RunEventKind, keyof Reporter>;
 
 /** The report with its version, the field placed after `lab`. */
 export function withKubernetes(report: RunReport, kubernetes: KubernetesRun): RunReport {
@@ -43,6 +31,6 @@ export function versionReporter(reporters: readonly Reporter[], kubernetes: Kube
     await dispatch(reporters, event.kind === 'run-end' ? { ...event, report: withKubernetes(event.report, kubernetes) } : event);
   };
   const reporter: Record<string, unknown> = { name: 'kubernetes' };
-  for (const hook of Object.values(HOOK_NAMES)) reporter[hook] = forward;
+  for (const hook of Object.values(HOOKS)) reporter[hook] = forward;
   return reporter as Reporter;
 }
