@@ -29,7 +29,10 @@ node -e '
   const runs = process.argv.slice(1).filter((f) => fs.existsSync(f) && fs.statSync(f).size > 0).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
   if (!runs.length) { console.log("no vitest results written"); process.exit(0); }
   const sum = (k) => runs.reduce((n, r) => n + (r[k] ?? 0), 0);
-  console.log(`${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed, ${sum("numPendingTests") + sum("numTodoTests")} skipped`);
+  // A file that failed without a failing test (a beforeAll that threw) counts as one failure.
+  const broken = runs.flatMap((r) => r.testResults ?? []).filter((f) => f.status === "failed" && !(f.assertionResults ?? []).some((a) => a.status === "failed"));
+  for (const f of broken) console.log(`failed to run: ${f.name}: ${(f.message ?? "").split("\n")[0]}`);
+  console.log(`${sum("numPassedTests")} passed, ${sum("numFailedTests") + broken.length} failed, ${sum("numPendingTests") + sum("numTodoTests")} skipped`);
 ' "$results" "$versions" || echo "no vitest results written"
 rm -f "$results" "$versions"
 echo "test suite took $(( $(date +%s) - start ))s"
