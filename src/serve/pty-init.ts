@@ -36,6 +36,7 @@ __kl_tok=
 __kl_fo=
 __kl_fe=
 __kl_pids=()
+__kl_tty=
 __kl_idle=$'\e]777;kubelab;idle\a'
 __kl_osc() { builtin printf '\e]777;kubelab;%s\a' "$1"; }
 __kl_pre() {
@@ -53,6 +54,10 @@ __kl_pre() {
     exec {__kl_fo}>>"$__kl_d.out" {__kl_fe}>>"$__kl_d.err"
     return 0
   fi
+  # readline's terminal mode (raw, no echo): a job a signal ends (SIGPIPE in \`cmd | grep -q\`)
+  # makes bash put back the cooked mode it saved, and readline, which does not know, would then
+  # leave the next run key in the line buffer (echoed, never run). __kl_post puts it back.
+  __kl_tty=$(command stty -g 2>/dev/null) || __kl_tty=
   __kl_p=${'$'}{PS1@P}
   __kl_p=${'$'}{__kl_p//$'\001'/}
   __kl_p=${'$'}{__kl_p//$'\002'/}
@@ -75,6 +80,8 @@ __kl_post() {
   __kl_fo= __kl_fe=
   for __kl_p in "${'$'}{__kl_pids[@]}"; do builtin wait "$__kl_p" 2>/dev/null || :; done
   __kl_pids=()
+  [[ -z $__kl_tty ]] || command stty "$__kl_tty" 2>/dev/null || :
+  __kl_tty=
   builtin printf '%s' "$__kl_rc" >| "$__kl_dir/$__kl_tok.exit"
   __kl_osc "done;$__kl_tok"
   __kl_tok=

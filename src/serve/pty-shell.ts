@@ -2,7 +2,7 @@
 // types in (through the page's xterm) and that the engine runs blocks in (the `Shell` interface of
 // src/engine/types.ts). Variables, functions and the working directory are one and the same for
 // both. See ./pty-init.ts for the bash side and the side channel.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -34,6 +34,10 @@ const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 interface Pending {
   token: string;
   done: () => void;
+  /** The block was cut short (timeout, abort): Ctrl-C was sent. */
+  stopped?: boolean;
+  /** Whether bash took the run key (its __kl_pre made the block's output files). */
+  started: () => boolean;
 }
 
 export class PtyShell implements Shell {
@@ -166,6 +170,12 @@ export class PtyShell implements Shell {
 
   private marker(what: string): void {
     if (what === 'idle') {
+      // A block stopped before bash took its run key (the key was lost: Ctrl-C flushed it) has no
+      // `done` to come: the prompt is its end.
+      if (this.pending?.stopped && !this.pending.started()) {
+        this.pending.done();
+        return;
+      }
       if (this.freshPrompt) {
         // After Ctrl-C cut a bound command short, bash shows its prompt with the terminal still in
         // cooked mode (keys echoed twice, the run key printed). An empty line gets a proper one.
@@ -224,13 +234,18 @@ export class PtyShell implements Shell {
       const stop = (why: 'timeout' | 'abort') => {
         if (stopped) return;
         stopped = why;
+        if (this.pending?.token === token) this.pending.stopped = true;
         // What a learner would do: Ctrl-C; then, if the block ignores it, kill what it started.
         this.term.write('\x03');
-        killer = setTimeout(() => signalProcesses(shellProcesses(this.term.pid), this.term.pid, 'SIGKILL'), this.killGraceMs);
+        killer = setTimeout(() => {
+          if (this.pending?.token === token && !this.pending.started()) this.pending.done();
+          else signalProcesses(shellProcesses(this.term.pid), this.term.pid, 'SIGKILL');
+        }, this.killGraceMs);
       };
       const onAbort = () => stop('abort');
       this.pending = {
         token,
+        started: () => existsSync(`${base}.out`),
         done: () => {
           if (timer) clearTimeout(timer);
           if (killer) clearTimeout(killer);

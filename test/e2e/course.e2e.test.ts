@@ -141,11 +141,15 @@ async function takeLab(page: Page, base: string, index: number, onStep?: (title:
   await page.waitForSelector('.complete h2');
   expect(await page.textContent('.complete h2')).toContain(`Lab complete: ${steps}/${steps} steps`);
   await page.click('.complete button:has-text("Clean up")');
-  await page.waitForSelector('.complete .message', { timeout: BLOCK_MS });
+  await page.waitForSelector('.complete .message', { timeout: BLOCK_MS }).catch(async (e: Error) => {
+    throw new Error(`${e.message}\nthe terminal:\n${(await terminalText(page)).split('\n').slice(-40).join('\n')}\nserve printed:\n${serveOutput().slice(-4000)}`);
+  });
   const message = (await page.textContent('.complete .message'))!;
   expect(await page.getAttribute('.complete .message', 'class'), message).toContain('ok');
   return message;
 }
+
+let serveOutput = (): string => '';
 
 describe.skipIf(!imageReady || !hasChromium || !existsSync(cli))('the course labs/69-71 through kubelab serve on one kind cluster', () => {
   let serve: ChildProcess;
@@ -167,6 +171,7 @@ describe.skipIf(!imageReady || !hasChromium || !existsSync(cli))('the course lab
     });
     serve.stdout!.on('data', (c) => (out += c));
     serve.stderr!.on('data', (c) => (out += c));
+    serveOutput = () => out;
     exited = new Promise((r) => serve.on('close', (code) => r(code)));
     const end = Date.now() + 30_000;
     while (!/^http:\/\/\S+$/m.test(out)) {

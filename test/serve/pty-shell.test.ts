@@ -120,4 +120,29 @@ describe('PtyShell', () => {
     expect(stopped.aborted).toBe(true);
     expect((await shell.run('echo "$KEEP"')).stdout).toBe('kept\n');
   });
+
+  it('a job a signal ends (SIGPIPE in `cmd | head`) leaves the shell ready: the next block runs', async () => {
+    // bash puts back the cooked terminal mode it saved when a job dies of a signal; the next run key
+    // then sat in the line buffer, echoed as ^[[9197~, and the block never started (labs/69's
+    // cleanup from the page hung after `journalctl | grep -q`).
+    shell = await openPtyShell({ cwd: tmpdir(), env: env(), killGraceMs: 500 });
+    for (let i = 0; i < 3; i++) {
+      const piped = await shell.run('yes | head -n 1; sh -c \'kill -PIPE $$\'', { timeoutMs: 5000 });
+      expect(piped.stdout).toBe('y\n');
+      const next = await shell.run('echo next', { timeoutMs: 5000 });
+      expect(next.timedOut, 'the block after the signalled job ran').toBe(false);
+      expect(next.stdout).toBe('next\n');
+    }
+  });
+
+  it('a block whose run key bash never took still ends at its timeout', async () => {
+    shell = await openPtyShell({ cwd: tmpdir(), env: env(), killGraceMs: 500 });
+    // The learner's own doing: the run key unbound. The block cannot start; it must not hang.
+    await shell.run("bind -r '\\e[9197~'");
+    const started = performance.now();
+    const r = await shell.run('echo never', { timeoutMs: 300 });
+    expect(r.timedOut).toBe(true);
+    expect(r.stdout).toBe('');
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
 });
