@@ -190,7 +190,8 @@ describe.skipIf(!imageReady || !hasChromium || !existsSync(cli))('the course lab
     await closeBrowser?.();
     if (serve && serve.exitCode === null) {
       serve.kill('SIGINT');
-      await exited;
+      // The cluster goes whatever serve does: a serve that does not stop is killed.
+      if ((await Promise.race([exited.then(() => 'exited'), new Promise((r) => setTimeout(r, 30_000, 'waiting'))])) !== 'exited') serve.kill('SIGKILL');
     }
     if (kindClusters().includes(NAME)) execFileSync(tools.kind, ['delete', 'cluster', '--name', NAME], { stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
