@@ -62,7 +62,33 @@ export function uptimeSeconds(): number | undefined {
  * except the shell itself. `since` (seconds since boot) keeps only those started after it.
  */
 export function shellProcesses(shellPid: number, since?: number): ProcInfo[] {
-  const all = listProcs();
+  return ofShell(listProcs(), shellPid, since);
+}
+
+let scanWaiters: ((all: ProcInfo[]) => void)[] = [];
+let scanTimer: NodeJS.Timeout | undefined;
+
+/**
+ * shellProcesses from a process table scan shared by every caller that asks within `windowMs`
+ * (the first caller's window). Each caller gets a scan that started after it asked, so nothing it
+ * would have seen is missed: shells closing together (a grading's learners) share the scan that
+ * reaps them instead of reading all of /proc each.
+ */
+export function shellProcessesShared(shellPid: number, windowMs = 0): Promise<ProcInfo[]> {
+  return new Promise((resolve) => {
+    scanWaiters.push((all) => resolve(ofShell(all, shellPid)));
+    // A kept (ref'd) timer: a reap may be the only thing left keeping the process alive.
+    scanTimer ??= setTimeout(() => {
+      scanTimer = undefined;
+      const waiters = scanWaiters;
+      scanWaiters = [];
+      const all = listProcs();
+      for (const w of waiters) w(all);
+    }, windowMs);
+  });
+}
+
+function ofShell(all: ProcInfo[], shellPid: number, since?: number): ProcInfo[] {
   let mine: ProcInfo[];
   if (HAS_PROC) {
     mine = all.filter((p) => p.sid === shellPid && p.pid !== shellPid);

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Shell, ShellRunResult } from './types.js';
 import { INIT_SCRIPT, STATE_COMPLETE } from './shell-init.js';
-import { bootId, processStartTime, shellProcesses, signalProcesses, tryKill, uptimeSeconds, type ShellProcessGroups } from './procs.js';
+import { bootId, processStartTime, shellProcesses, shellProcessesShared, signalProcesses, tryKill, uptimeSeconds, type ShellProcessGroups } from './procs.js';
 import { EnvironmentError } from '../errors.js';
 
 export interface ShellOptions {
@@ -32,6 +32,11 @@ export interface ShellOptions {
   keepTail?: number;
   /** A state from `Shell.snapshot()` to start with (variables, functions, options, cwd). */
   restore?: string;
+  /**
+   * Closing: how long the scan for what the shell left running may wait to be shared with other
+   * shells that close (ms, default 0: the next turn of the event loop). A grading closes many.
+   */
+  reapShareMs?: number;
 }
 
 type Stream = 'stdout' | 'stderr';
@@ -551,7 +556,7 @@ class PersistentShell implements Shell {
 
   /** Stop what a dead shell left behind (its background jobs): a closed terminal hangs them up. */
   private async reap(proc: BashProcess): Promise<void> {
-    const left = shellProcesses(proc.pid);
+    const left = await shellProcessesShared(proc.pid, this.opts.reapShareMs);
     if (!left.length) return;
     signalProcesses(left, -1, 'SIGTERM');
     // A kept (ref'd) timer: with the dead shell's pipes closed it may be the only thing keeping

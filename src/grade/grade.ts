@@ -23,7 +23,7 @@ import { VERSION } from '../version.js';
 import type { GradedCheck, GradedStep, Gradebook, GradebookStep, Learner, LearnerGrade } from './model.js';
 import { defaultKubeconfig, type Impersonation, contextIn, parseKubeconfig, writePrivateConfig, type RawConfig } from './kubeconfig.js';
 
-export type OpenShell = (opts: { cwd: string; env: Record<string, string> }) => Promise<Shell>;
+export type OpenShell = (opts: { cwd: string; env: Record<string, string>; reapShareMs?: number }) => Promise<Shell>;
 
 export interface GradeOptions {
   learners: Learner[];
@@ -87,11 +87,16 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: n
   return results;
 }
 
+/** How long a closing learner shell's /proc scan waits for others to share it (ms). */
+const REAP_SHARE_MS = 10;
+
 /** What the learners of one grading share (see the header). */
 interface Shared {
   dir: string;
   kubeconfigs: Map<string, Promise<RawConfig>>;
   reachable: Map<string, Promise<void>>;
+  /** Learners' shells being closed: a worker goes on to its next learner meanwhile. */
+  closing: Promise<void>[];
   cluster?: Promise<{ KubeClusterHandle: typeof import('../cluster/handle.js').KubeClusterHandle; checkReachable: typeof import('./preflight.js').checkReachable }>;
 }
 
@@ -104,6 +109,7 @@ export async function gradeLab(lab: Lab, opts: GradeOptions): Promise<Gradebook>
     dir: await mkdtemp(join(tmpdir(), 'kubelab-grade-')),
     kubeconfigs: new Map(),
     reachable: new Map(),
+    closing: [],
     cluster: lab.cluster.provider === 'none' && !opts.checkReachable ? undefined : Promise.all([import('../cluster/handle.js'), import('./preflight.js')]).then(([h, p]) => ({ KubeClusterHandle: h.KubeClusterHandle, checkReachable: p.checkReachable })),
   };
   try {
@@ -124,6 +130,7 @@ export async function gradeLab(lab: Lab, opts: GradeOptions): Promise<Gradebook>
       learners,
     };
   } finally {
+    await Promise.all(shared.closing);
     await rm(shared.dir, { recursive: true, force: true });
   }
 }
@@ -161,6 +168,8 @@ async function gradeLearner(lab: Lab, plan: { step: Step; checks: Block[] }[], l
     shell = await (opts.openShell ?? openShell)({
       cwd: dirname(resolve(lab.file)),
       env: { ...opts.env, ...lab.vars, KUBECONFIG: privateKubeconfig, KUBELAB_LEARNER: learner.name, KUBELAB_CONTEXT: context },
+      // Learners' shells close a few at a time: one scan of /proc reaps the ones closing together.
+      reapShareMs: REAP_SHARE_MS,
     });
     const handle =
       lab.cluster.provider === 'none' || !cluster
@@ -182,7 +191,9 @@ async function gradeLearner(lab: Lab, plan: { step: Step; checks: Block[] }[], l
     const err = e instanceof KubelabError ? { code: e.code, message: e.message, hint: e.hint } : { code: 'grade-error', message: (e as Error)?.message ?? String(e) };
     return { ...base, status: 'error', error: err, earned: 0, durationMs: Date.now() - started, steps: emptySteps(plan) };
   } finally {
-    await shell?.close().catch(() => undefined);
+    // Closed in the background (awaited before the gradebook is returned): the worker's next
+    // learner need not wait for this one's shell to exit and be reaped.
+    if (shell) shared.closing.push(shell.close().catch(() => undefined));
   }
 }
 
