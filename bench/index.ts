@@ -24,6 +24,8 @@ const STEPS = 500;
 const PARSE_STEPS = 5_000;
 const ROUNDS = Number(process.env.KUBELAB_BENCH_ROUNDS ?? 5);
 const CLUSTER_ROUNDS = Number(process.env.KUBELAB_BENCH_CLUSTER_ROUNDS ?? 2);
+/** Idle time before each labs/71 run (ms): the same API server state for kubelab and the script. */
+const SETTLE_MS = Number(process.env.KUBELAB_BENCH_SETTLE_MS ?? 15_000);
 const LEARNERS = 20;
 
 function median(xs: number[]): number {
@@ -170,8 +172,20 @@ function lab71(dir: string, cluster: string): string {
   const json = join(dir, 'lab71.json');
   const kubectlDir = resolve(tools.kubectl, '..');
   const env = { KUBECONFIG: kubeconfig, KUBECTL: tools.kubectl, PATH: `${kubectlDir}:${process.env.PATH ?? ''}`, KUBELAB_STATE_DIR: stateDir };
-  const byHand = () => timed('bash', [join(ROOT, 'bench/lab71-by-hand.sh')], { env });
-  const kubelab = () => timed(process.execPath, [CLI, 'run', lab, '--reuse', '--keep', '--reporter', 'silent', '--json', json], { env });
+  // Both end by deleting the namespace kauthz, and how long the API server takes depends on when it
+  // last deleted one: about 1.2 s within a few seconds of another deletion, about 5.4 s after 12 s
+  // or more (measured on this cluster). Each run starts SETTLE_MS after the previous one ended, so
+  // neither gets the fast deletion because the other just ran.
+  let lastEnd = 0;
+  const settled = (f: () => number) => () => {
+    const wait = lastEnd + SETTLE_MS - performance.now();
+    if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+    const t = f();
+    lastEnd = performance.now();
+    return t;
+  };
+  const byHand = settled(() => timed('bash', [join(ROOT, 'bench/lab71-by-hand.sh')], { env }));
+  const kubelab = settled(() => timed(process.execPath, [CLI, 'run', lab, '--reuse', '--keep', '--reporter', 'silent', '--json', json], { env }));
   // Cold: the first of each after the cluster came up (or after whatever ran on it before).
   const coldHand = byHand();
   const coldKubelab = kubelab();

@@ -1,6 +1,6 @@
 // The `kind` provider: create the lab's cluster (or reuse a running one of that name) with a
 // private kubeconfig, wait for every node Ready by watching, delete it at the end unless kept.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stripVTControlCharacters } from 'node:util';
@@ -18,6 +18,7 @@ import { defaultConfig } from '../config.js';
 import { formatDuration } from '../format.js';
 import { kindConfigNodeCount, withCgroupV1Patch } from './kind-config.js';
 import { nodeExecEnv } from './existing.js';
+import { readTextIfExists } from '../files.js';
 
 export const DEFAULT_KIND_CLUSTER = 'kubelab';
 const READY_TIMEOUT_MS = 300_000;
@@ -79,18 +80,31 @@ export const kindProvider: ClusterProvider = {
     }
     const expectedNodes = kindConfigNodeCount(configText);
 
-    const existing = await kindClusters(tools.kind);
+    // The node containers' ids, asked at the same time: they tell whether the kubeconfig kept
+    // from an earlier run is still this cluster's.
+    const [existing, nodeIds] = await Promise.all([kindClusters(tools.kind), opts.reuse ? kindNodeContainers(name, tools.docker, '{{.ID}}').catch(() => []) : Promise.resolve([])]);
     if (existing.includes(name)) {
       if (!opts.reuse) {
         throw new EnvironmentError('cluster-exists', `a kind cluster named "${name}" already exists`, {
           hint: `pass --reuse to run on it, or delete it first: ${tools.kind} delete cluster --name ${name}`,
         });
       }
-      progress(`reusing kind cluster ${name}`);
-      const r = await runKind(tools.kind, ['get', 'kubeconfig', '--name', name]);
-      if (r.exitCode !== 0) throw kindFailed(`kind get kubeconfig --name ${name}`, r.stderr);
-      writeFileSync(kubeconfigPath, r.stdout, { mode: 0o600 });
-      chmodSync(kubeconfigPath, 0o600);
+      // `kind get kubeconfig` takes about 0.4 s (it reads admin.conf inside the control plane); the
+      // copy an earlier run wrote serves as long as the same containers run (same certificates,
+      // same API server port). A recreated cluster has new containers, so it is asked again.
+      const stamp = `${kubeconfigPath}.nodes`;
+      const identity = nodeIds.length ? `${[...nodeIds].sort().join(' ')}\n` : undefined;
+      if (identity !== undefined && readTextIfExists(stamp) === identity && existsSync(kubeconfigPath)) {
+        progress(`reusing kind cluster ${name} (its kubeconfig kept from an earlier run)`);
+      } else {
+        progress(`reusing kind cluster ${name}`);
+        rmSync(stamp, { force: true });
+        const r = await runKind(tools.kind, ['get', 'kubeconfig', '--name', name]);
+        if (r.exitCode !== 0) throw kindFailed(`kind get kubeconfig --name ${name}`, r.stderr);
+        writeFileSync(kubeconfigPath, r.stdout, { mode: 0o600 });
+        chmodSync(kubeconfigPath, 0o600);
+        if (identity !== undefined) writeFileSync(stamp, identity, { mode: 0o600 });
+      }
     } else {
       if (!opts.keep) {
         await registerUndo({ kind: 'delete-cluster', label: `delete kind cluster ${name}`, provider: 'kind', name, kubeconfig: kubeconfigPath });
@@ -148,9 +162,9 @@ export async function deleteKindCluster(name: string, kubeconfig?: string, signa
   }
 }
 
-/** Containers (running or not) of a kind cluster, by kind's label. */
-export async function kindNodeContainers(name: string, docker: string): Promise<string[]> {
-  const r = await runProcess([docker, 'ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}'], { timeoutMs: 30_000 });
+/** Containers (running or not) of a kind cluster, by kind's label: their names (or `format`). */
+export async function kindNodeContainers(name: string, docker: string, format = '{{.Names}}'): Promise<string[]> {
+  const r = await runProcess([docker, 'ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', format], { timeoutMs: 30_000 });
   return r.exitCode === 0 ? r.stdout.toString().split('\n').map((l) => l.trim()).filter(Boolean) : [];
 }
 
@@ -194,3 +208,4 @@ function kindFailed(what: string, stderr: string, logFile?: string): Environment
     hint: 'run `kubelab doctor`; on a cgroup v1 or rootless docker host see docs/kubernetes.md',
   });
 }
+

@@ -2,7 +2,7 @@
 // functions and `cd` of one block persist to the next; each block gets its own exit code,
 // stdout, stderr and interleaved output. See ./shell-init.ts for the bash side and the protocol.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,7 @@ import type { Shell, ShellRunResult } from './types.js';
 import { INIT_SCRIPT, STATE_COMPLETE } from './shell-init.js';
 import { bootId, processStartTime, shellProcesses, shellProcessesShared, signalProcesses, tryKill, uptimeSeconds, type ShellProcessGroups } from './procs.js';
 import { EnvironmentError } from '../errors.js';
+import { readTextIfExists } from '../files.js';
 
 export interface ShellOptions {
   cwd: string;
@@ -438,7 +439,7 @@ class PersistentShell implements Shell {
         const stopAt = performance.now();
         const up = uptimeSeconds();
         // Background jobs of earlier blocks (their process groups) live on, as after Ctrl-C.
-        const jobs = new Set(readFileOr(join(this.dir, 'jobs')).split('\n').filter(Boolean).map(Number));
+        const jobs = new Set((readTextIfExists(join(this.dir, 'jobs')) ?? '').split('\n').filter(Boolean).map(Number));
         const since = up === undefined ? undefined : up - (stopAt - started) / 1000;
         const round = (sig: NodeJS.Signals) => {
           if (proc.exited) return;
@@ -534,7 +535,7 @@ class PersistentShell implements Shell {
   private async replace(proc: BashProcess, what: string, lostState = false): Promise<string> {
     await proc.whenDead;
     rmSync(join(this.dir, 'saving'), { force: true });
-    const execd = readFileOr(join(this.dir, 'exec')).trim();
+    const execd = (readTextIfExists(join(this.dir, 'exec')) ?? '').trim();
     rmSync(join(this.dir, 'exec'), { force: true });
     const hadState = !lostState && this.savedStateComplete();
     await this.reap(proc);
@@ -548,7 +549,7 @@ class PersistentShell implements Shell {
   /** The dead shell saved its whole state (a save cut short is removed, never restored). */
   private savedStateComplete(): boolean {
     const path = join(this.dir, 'state');
-    const text = readFileOr(path);
+    const text = readTextIfExists(path) ?? '';
     if (text.endsWith(`${STATE_COMPLETE}\n`)) return true;
     rmSync(path, { force: true });
     return false;
@@ -596,7 +597,7 @@ class PersistentShell implements Shell {
     const skip = (opts.exclude ?? []).filter((n) => NAME_RE.test(n));
     try {
       const r = await this.enqueue(`{ __kl_skip=${bashQuote(` ${skip.join(' ')} `)}; __kl_state ${bashQuote(file)}; unset __kl_skip; } 2>/dev/null`, {}, true);
-      const text = readFileOr(file);
+      const text = readTextIfExists(file) ?? '';
       if (!text.endsWith(`${STATE_COMPLETE}\n`)) throw new Error(`could not save the shell's state: ${r.output.trim() || `exit ${r.exitCode ?? r.signal}`}`);
       return text;
     } finally {
@@ -626,13 +627,6 @@ class PersistentShell implements Shell {
   }
 }
 
-function readFileOr(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 /** A wait that never keeps the process alive on its own. */
 function delay(ms: number): Promise<void> {

@@ -2,7 +2,7 @@
 // types in (through the page's xterm) and that the engine runs blocks in (the `Shell` interface of
 // src/engine/types.ts). Variables, functions and the working directory are one and the same for
 // both. See ./pty-init.ts for the bash side and the side channel.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +13,7 @@ import { bashQuote } from '../engine/shell.js';
 import { shellProcesses, signalProcesses } from '../engine/procs.js';
 import { EnvironmentError } from '../errors.js';
 import { MARK, RUN_KEY, ptyInitScript } from './pty-init.js';
+import { readTextIfExists } from '../files.js';
 
 export interface PtyShellOptions {
   cwd: string;
@@ -261,7 +262,7 @@ export class PtyShell implements Shell {
       }
       this.term.write(RUN_KEY);
     });
-    const read = (ext: string) => readOr(`${base}.${ext}`);
+    const read = (ext: string) => readTextIfExists(`${base}.${ext}`) ?? '';
     const exitText = read('exit');
     const result: ShellRunResult = {
       exitCode: stopped || this.exited || exitText === '' ? null : Number(exitText),
@@ -323,13 +324,6 @@ export class PtyShell implements Shell {
   }
 }
 
-function readOr(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref?.());

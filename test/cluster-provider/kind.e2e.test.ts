@@ -2,7 +2,7 @@
 // create (or reuse) the cluster, edit the kubelet config and roll back a broken one, apply and
 // delete objects, review access, then run the undos LIFO and check the cluster is as found.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -119,6 +119,28 @@ describe.skipIf(!ready)('kind provider and Kubernetes actions on a real cluster'
     const again = await getProvider('kind').setup(lab, { stateDir, reuse: true }, ctx().registerUndo);
     expect(again?.name).toBe(NAME);
     expect(undos.length).toBe(before);
+  });
+
+  it('a reuse keeps the kubeconfig of an earlier run while the same containers run, and asks kind again when they are not', async () => {
+    const kubeconfig = join(stateDir, 'kubeconfigs', `kind-${NAME}.yaml`);
+    const stamp = `${kubeconfig}.nodes`;
+    const reuse = async () => {
+      const lines: string[] = [];
+      const h = await getProvider('kind').setup(lab, { stateDir, reuse: true, progress: (m) => lines.push(m) }, ctx().registerUndo);
+      return { h: h as KubeClusterHandle, lines };
+    };
+    // The first reuse writes the node containers' ids beside the kubeconfig; the next one keeps it.
+    await reuse();
+    expect(readFileSync(stamp, 'utf8').trim().split(' ')).toHaveLength(3);
+    const kept = await reuse();
+    expect(kept.lines).toContain(`reusing kind cluster ${NAME} (its kubeconfig kept from an earlier run)`);
+    expect((await kept.h.client().core.listNode()).items).toHaveLength(3);
+    // Other containers (a cluster recreated under that name): the kept file is not trusted, even a broken one.
+    writeFileSync(kubeconfig, readFileSync(kubeconfig, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'));
+    writeFileSync(stamp, 'other containers\n');
+    const asked = await reuse();
+    expect(asked.lines).toContain(`reusing kind cluster ${NAME}`);
+    expect((await asked.h.client().core.listNode()).items).toHaveLength(3);
   });
 
   it('the existing provider on the same cluster finds the kind node containers and uses docker exec', async () => {
