@@ -4,6 +4,7 @@
 import { parseEnv } from 'node:util';
 import { delimiter, dirname, isAbsolute } from 'node:path';
 import { clusterEnvPath, loadConfig, type KubelabConfig } from '../config.js';
+import type { NodeTools } from '../node/types.js';
 
 export interface ToolEnv {
   kind: string;
@@ -39,4 +40,18 @@ export function shellPathEnv(config: Pick<KubelabConfig, 'tools' | 'env'>): Reco
   const { kubectl } = config.tools;
   if (!isAbsolute(kubectl)) return {};
   return { PATH: `${dirname(kubectl)}${delimiter}${config.env.PATH ?? ''}` };
+}
+
+/**
+ * The environment the lab shell's node_exec function reads (src/engine/shell-init.ts): the
+ * programs, and the ssh targets as NODE=TARGET lines. Set even when empty, so that a value from
+ * the user's environment never decides how a node is reached.
+ */
+export function nodeExecEnv(tools: Required<NodeTools>, sshTargets: Record<string, string>, sshConfig?: string): Record<string, string> {
+  return {
+    KUBELAB_DOCKER: tools.docker,
+    KUBELAB_SSH: tools.ssh,
+    KUBELAB_SSH_CONFIG: sshConfig ?? '',
+    KUBELAB_NODE_SSH: Object.entries(sshTargets).map(([node, target]) => `${node}=${target}`).join('\n'),
+  };
 }

@@ -14,6 +14,7 @@ import type { NodeTools } from '../node/types.js';
 import { runProcess } from '../node/process.js';
 import { KubeClusterHandle, listNodeInfo } from './handle.js';
 import { defaultConfig } from '../config.js';
+import { nodeExecEnv } from './env.js';
 import { resolveNodeName, type NodeInfo } from './resolve.js';
 
 export const existingProvider: ClusterProvider = {
@@ -56,19 +57,6 @@ export function resolveSshTargets(asked: Record<string, string>, nodes: NodeInfo
   return out;
 }
 
-/**
- * The environment the lab shell's node_exec function reads (src/engine/shell-init.ts): the
- * programs, and the ssh targets as NODE=TARGET lines. Set even when empty, so that a value from
- * the user's environment never decides how a node is reached.
- */
-export function nodeExecEnv(tools: Required<NodeTools>, sshTargets: Record<string, string>, sshConfig?: string): Record<string, string> {
-  return {
-    KUBELAB_DOCKER: tools.docker,
-    KUBELAB_SSH: tools.ssh,
-    KUBELAB_SSH_CONFIG: sshConfig ?? '',
-    KUBELAB_NODE_SSH: Object.entries(sshTargets).map(([node, target]) => `${node}=${target}`).join('\n'),
-  };
-}
 
 async function connectExisting(node: NodeInfo, ssh: { targets: Record<string, string>; args: string[] }, tools: Required<NodeTools>) {
   const target = ssh.targets[node.name];

@@ -10,14 +10,10 @@ import type { ClusterHandle, ClusterProvider, ProviderOptions } from './types.js
 import { EnvironmentError, LabError } from '../errors.js';
 import { DockerNodeAccess } from '../node/docker.js';
 import { ProcessError, runProcess } from '../node/process.js';
-import { KubeClient } from '../kube/client.js';
-import { waitForNodesReady } from '../kube/nodes.js';
-import { KubeClusterHandle } from './handle.js';
-import { toolsOf, type ToolEnv } from './env.js';
+import { nodeExecEnv, toolsOf, type ToolEnv } from './env.js';
 import { defaultConfig } from '../config.js';
 import { formatDuration } from '../format.js';
 import { kindConfigNodeCount, withCgroupV1Patch } from './kind-config.js';
-import { nodeExecEnv } from './existing.js';
 import { readTextIfExists } from '../files.js';
 
 export const DEFAULT_KIND_CLUSTER = 'kubelab';
@@ -58,6 +54,9 @@ export const kindProvider: ClusterProvider = {
   async setup(lab: Lab, opts: ProviderOptions, registerUndo: (undo: Undo) => Promise<string>): Promise<ClusterHandle> {
     // Where kind and docker are: the prepared cluster.env or the environment (until the CLI's
     // typed config passes them in ProviderOptions).
+    // The Kubernetes client takes ~0.5 s to load: it loads while kind and docker answer.
+    const kube = Promise.all([import('../kube/client.js'), import('../kube/nodes.js'), import('./handle.js')]);
+    kube.catch(() => undefined);
     const config = opts.config ?? defaultConfig();
     const tools = toolsOf(config);
     const name = lab.cluster.name ?? DEFAULT_KIND_CLUSTER;
@@ -130,6 +129,7 @@ export const kindProvider: ClusterProvider = {
       progress(`kind cluster ${name} created in ${formatDuration(Date.now() - started, { style: 'timing' })}`);
     }
 
+    const [{ KubeClient }, { waitForNodesReady }, { KubeClusterHandle }] = await kube;
     const client = KubeClient.load({ kubeconfigPath });
     const t0 = Date.now();
     await waitForNodesReady(client, { minCount: expectedNodes, timeoutMs: READY_TIMEOUT_MS, signal: opts.signal, progress });
