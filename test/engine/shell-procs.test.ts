@@ -14,7 +14,7 @@ let out: string;
 
 beforeAll(() => {
   out = realpathSync(mkdtempSync(join(tmpdir(), 'kubelab-procs-')));
-  for (const f of ['engine/shell.ts', 'engine/shell-init.ts', 'engine/procs.ts', 'errors.ts']) {
+  for (const f of ['engine/shell.ts', 'engine/shell-init.ts', 'engine/procs.ts', 'errors.ts', 'files.ts']) {
     const js = ts.transpileModule(readFileSync(join(src, f), 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
     const to = join(out, f.replace(/\.ts$/, '.js'));
     mkdirSync(dirname(to), { recursive: true });
