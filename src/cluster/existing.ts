@@ -57,7 +57,6 @@ export function resolveSshTargets(asked: Record<string, string>, nodes: NodeInfo
   return out;
 }
 
-
 async function connectExisting(node: NodeInfo, ssh: { targets: Record<string, string>; args: string[] }, tools: Required<NodeTools>) {
   const target = ssh.targets[node.name];
   if (target) return new SshNodeAccess(node.name, target, ssh.args, tools.ssh);

@@ -52,11 +52,11 @@ export async function dockerCgroupVersion(docker: string): Promise<string> {
 export const kindProvider: ClusterProvider = {
   name: 'kind',
   async setup(lab: Lab, opts: ProviderOptions, registerUndo: (undo: Undo) => Promise<string>): Promise<ClusterHandle> {
-    // Where kind and docker are: the prepared cluster.env or the environment (until the CLI's
-    // typed config passes them in ProviderOptions).
     // The Kubernetes client takes ~0.5 s to load: it loads while kind and docker answer.
     const kube = Promise.all([import('../kube/client.js'), import('../kube/nodes.js'), import('./handle.js')]);
     kube.catch(() => undefined);
+    // Where kind and docker are: the prepared cluster.env or the environment (until the CLI's
+    // typed config passes them in ProviderOptions).
     const config = opts.config ?? defaultConfig();
     const tools = toolsOf(config);
     const name = lab.cluster.name ?? DEFAULT_KIND_CLUSTER;
@@ -208,4 +208,3 @@ function kindFailed(what: string, stderr: string, logFile?: string): Environment
     hint: 'run `kubelab doctor`; on a cgroup v1 or rootless docker host see docs/kubernetes.md',
   });
 }
-

@@ -627,7 +627,6 @@ class PersistentShell implements Shell {
   }
 }
 
-
 /** A wait that never keeps the process alive on its own. */
 function delay(ms: number): Promise<void> {
   return sleep(ms, undefined, { ref: false });

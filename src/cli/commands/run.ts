@@ -90,9 +90,6 @@ export async function runLabs(files: string[], flags: RunFlags, ctx: CliContext,
   // Also checks that --json/--junit can be written, before a long run (or set-up) is spent on them.
   const { reporters } = buildRunReporters(flags, ctx, runSet);
   if (shard) ctx.stderr.write(`kubelab: shard ${shard.index}/${shard.total}: ${describeShare(runs, planned, shard)}\n`);
-  // A lab with a cluster needs the Kubernetes client (~0.5 s to load): it loads while the set-up
-  // check and kind answer, not after them.
-  if (runs.some((r) => r.lab.cluster.provider !== 'none')) import('../../kube/client.js').catch(() => undefined);
   // Only the versions this run (or shard) needs are set up, each once.
   const toolsOf = await readyRunClusters(runs, flags, ctx);
   const configs = new Map(runs.map((r) => [r, configFor(r, flags, ctx, toolsOf(r))]));
