@@ -17,6 +17,8 @@ interface Edge {
   typeOnly: boolean;
   dynamic: boolean;
   line: number;
+  /** A package (`@kubernetes/client-node`, `node:fs`): `to` is its specifier as written. */
+  external?: boolean;
 }
 
 function sourceFiles(dir: string): string[] {
@@ -35,7 +37,11 @@ function importsOf(file: string): Edge[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const edges: Edge[] = [];
   const add = (spec: ts.Expression | undefined, node: ts.Node, typeOnly: boolean, dynamic: boolean) => {
-    if (!spec || !ts.isStringLiteralLike(spec) || !spec.text.startsWith('.')) return;
+    if (!spec || !ts.isStringLiteralLike(spec)) return;
+    if (!spec.text.startsWith('.')) {
+      edges.push({ from: rel(file), to: spec.text, typeOnly, dynamic, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, external: true });
+      return;
+    }
     // ESM specifiers name the emitted .js; the source is the .ts beside it.
     const to = resolve(dirname(file), spec.text).replace(/\.js$/, '.ts');
     edges.push({ from: rel(file), to: rel(to), typeOnly, dynamic, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1 });
@@ -62,7 +68,9 @@ function importsOf(file: string): Edge[] {
 }
 
 const files = sourceFiles(SRC);
-const edges = files.flatMap(importsOf);
+const allEdges = files.flatMap(importsOf);
+const edges = allEdges.filter((e) => !e.external);
+const packageEdges = allEdges.filter((e) => e.external);
 
 /** The cycles of the graph (one per strongly connected component with more than one module, or a self-import). */
 function cycles(graph: Map<string, string[]>): string[][] {
@@ -161,6 +169,12 @@ describe('src/ import graph', () => {
     // Type-only imports of model types are allowed; loading runtime code is not.
     const bad = edges.filter((e) => pure.test(e.from) && runtime.test(e.to) && !e.typeOnly);
     expect(bad.map((e) => `${e.from}:${e.line} imports ${e.to}${e.dynamic ? ' (import())' : ''}`)).toEqual([]);
+  });
+  it('loads @kubernetes/client-node at run time only through src/kube/client-node.ts (the module `npm run build` bundles)', () => {
+    const loaders = packageEdges.filter((e) => e.to === '@kubernetes/client-node' && !e.typeOnly);
+    expect(loaders.length, 'the check sees the package import').toBeGreaterThan(0);
+    const bad = loaders.filter((e) => e.from !== 'src/kube/client-node.ts');
+    expect(bad.map((e) => `${e.from}:${e.line} loads @kubernetes/client-node; import its values from src/kube/client-node.ts (types: import type)`)).toEqual([]);
   });
   it('keeps src/model/ a leaf: it imports only other model types', () => {
     const bad = edges.filter((e) => e.from.startsWith('src/model/') && !(e.typeOnly && (e.to.startsWith('src/model/') || e.to === 'src/lab/model.ts')));

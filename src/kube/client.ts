@@ -2,7 +2,7 @@
 // localhost:8080 fallback of client-node), makes the typed APIs, wraps every error.
 import https from 'node:https';
 import { existsSync } from 'node:fs';
-import { AuthorizationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, Watch } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, Watch } from './client-node.js';
 import { EnvironmentError } from '../errors.js';
 import { kubeError, KubeError } from './errors.js';
 

@@ -1,12 +1,13 @@
 // Generic objects: server-side apply, existence checks, deletes that wait for namespaces to go.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-
-/** client-node's (unexported) action names of specUriPath. */
-type KubernetesApiAction = 'create' | 'delete' | 'patch' | 'read' | 'list' | 'replace';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy } from './client-node.js';
 import type { ObjectRef } from '../engine/types.js';
 import type { KubeClient } from './client.js';
 import { KubeError, kubeError, parseApiError } from './errors.js';
+
+/** client-node's (unexported) action names of specUriPath. */
+type KubernetesApiAction = 'create' | 'delete' | 'patch' | 'read' | 'list' | 'replace';
 
 export const FIELD_MANAGER = 'kubelab';
 

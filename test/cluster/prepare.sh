@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 if [ ! -f dist/src/cli.js ] || [ -n "$(find src assets -newer dist/src/cli.js -type f -print -quit)" ]; then
-  npx tsc -p tsconfig.json
+  npm run build --silent
 fi
 exec node dist/src/cli.js setup ${KUBELAB_K8S_VERSION:+--kubernetes "$KUBELAB_K8S_VERSION"} "$@"

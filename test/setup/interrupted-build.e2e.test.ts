@@ -76,7 +76,7 @@ async function interruptedSetup(after: string[]) {
 
 describe.skipIf(!canBuild)(`an interrupted node-image build (Kubernetes ${release.version}, a cache of its own)`, () => {
   it('stops everything it started, leaves nothing half-built that counts as built, and the next set-up resumes from the cache', async () => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: build it first (npx tsc -p tsconfig.json)`);
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: build it first (npm run build)`);
     // kind of this version, from the machine's cache when it is there: only the node image is cold.
     const kind = layout(cacheRoot(process.env)).kindBin(release.kind);
     if (existsSync(kind)) {

@@ -21,7 +21,7 @@ let warm: CliRun;
 let warmMs = 0;
 
 beforeAll(async () => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: build it first (npx tsc -p tsconfig.json; test/run-all.sh does)`);
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: build it first (npm run build; test/run-all.sh does)`);
   const t = Date.now();
   warm = await runCliProcess(cli, ['setup'], { env: cliEnv() });
   warmMs = Date.now() - t;
