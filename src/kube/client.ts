@@ -2,7 +2,10 @@
 // localhost:8080 fallback of client-node), makes the typed APIs, wraps every error.
 import https from 'node:https';
 import { existsSync } from 'node:fs';
+import type { RequestContext } from '@kubernetes/client-node';
+import type WebSocket from 'ws';
 import { AuthorizationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, Watch } from './client-node.js';
+import { sharedAgent } from './agents.js';
 import { EnvironmentError } from '../errors.js';
 import { kubeError, KubeError } from './errors.js';
 
@@ -13,9 +16,22 @@ export interface KubeClientOptions {
   context?: string;
 }
 
+/** A KubeConfig whose requests reuse kept-open connections (src/kube/agents.ts) instead of a new one each. */
+class KeptConnectionsKubeConfig extends KubeConfig {
+  override async applyToHTTPSOptions(opts: https.RequestOptions | WebSocket.ClientOptions): Promise<void> {
+    await super.applyToHTTPSOptions(opts);
+    opts.agent = sharedAgent(opts.agent, this.getCurrentCluster()?.server);
+  }
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const agent = context.getAgent();
+    if (agent) context.setAgent(sharedAgent(agent, this.getCurrentCluster()?.server));
+  }
+}
+
 /** Loads a kubeconfig and checks that it names a usable cluster, or says how to fix it. */
 export function loadKubeConfig(opts: KubeClientOptions = {}): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new KeptConnectionsKubeConfig();
   const where = opts.kubeconfigPath ?? 'the default kubeconfig ($KUBECONFIG or ~/.kube/config)';
   if (opts.kubeconfigPath) {
     if (!existsSync(opts.kubeconfigPath)) {
