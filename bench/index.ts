@@ -2,7 +2,8 @@
 // (the machine may be shared and noisy: both sides run interleaved, several rounds, medians),
 // each printed with its goal:
 //   1. labs/71 on a reused kind cluster (`run --reuse --keep`) against bench/lab71-by-hand.sh;
-//   2. `kubelab run` of a one-step `provider: none` lab against `kubelab --version`;
+//   2. `kubelab run` of a one-step `provider: none` lab against `kubelab --version` (and, as a
+//      reference, loading the bundled Kubernetes client against the package);
 //   3. `kubelab grade` of 20 learners (--parallel 8) against 1 learner (a provider:none lab with
 //      real bash; on the cluster too when one is available);
 //   4. 500 `true` steps through runLab against bash spawning `bash -c true` 500 times;
@@ -13,10 +14,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { BlockAttrs, Lab, Step } from '../src/lab/model.js';
 import { runLab } from '../src/engine/runner.js';
 import { toolEnv } from '../src/cluster/env.js';
+import { loadsPackage } from '../build/bundle-kube-client.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist/src/cli.js');
@@ -226,6 +229,16 @@ async function main(): Promise<void> {
     const env = { KUBELAB_STATE_DIR: join(dir, 'state') };
     const r2 = compare(ROUNDS, () => timed(process.execPath, [CLI, 'run', one], { env }), () => timed(process.execPath, [CLI, '--version'], { env }));
     ratioRow('`kubelab run` of a one-step provider:none lab vs `kubelab --version`', r2.a, r2.b, '--version', 2);
+
+    // What a lab with a cluster pays before its first request: loading the Kubernetes client,
+    // as `npm run build` bundles it, against the package's ~970 modules.
+    const load = (spec: string) => () => timed(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(spec)})`]);
+    const bundled = join(ROOT, 'dist/src/kube/client-node.js');
+    if (loadsPackage(readFileSync(bundled, 'utf8'))) notes.push('Kubernetes client load skipped: dist/src/kube/client-node.js is not bundled (run `npm run build`)');
+    else {
+      const r3 = compare(ROUNDS, load(pathToFileURL(bundled).href), load('@kubernetes/client-node'));
+      rows.push({ measure: 'loading the Kubernetes client: the bundle vs @kubernetes/client-node', kubelab: ms(r3.a), reference: `${ms(r3.b)} (the package)`, ratio: `${(r3.a / r3.b).toFixed(2)}x`, goal: 'reference: start of every cluster lab' });
+    }
 
     // 3. Grading, provider:none.
     gradeNone(dir);

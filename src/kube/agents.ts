@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 
 /** Idle connections close after this long: before an API server drops them (Go's idle timeout is longer). */
-const IDLE_MS = 4_000;
+export const IDLE_MS = 4_000;
 
 const agents = new Map<string, http.Agent>();
 

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closeSharedAgents, sharedAgent, sharedAgentCount } from '../../src/kube/agents.js';
+import { closeSharedAgents, IDLE_MS, sharedAgent, sharedAgentCount } from '../../src/kube/agents.js';
+import { waitForNodesReady } from '../../src/kube/nodes.js';
 import { KubeClient } from '../../src/kube/client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubelab-agents-'));
@@ -40,6 +41,13 @@ beforeAll(async () => {
     const socket = req.socket as TLSSocket & { conn?: number };
     seen.push({ conn: socket.conn!, cn: String(socket.getPeerCertificate()?.subject?.CN ?? ''), auth: req.headers.authorization ?? '', url: req.url ?? '' });
     res.writeHead(200, { 'content-type': 'application/json' });
+    const node = (ready: boolean) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'slow', resourceVersion: '2' }, status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } });
+    // A watch that stays quiet longer than a kept connection may stay idle, then sends the event.
+    if (req.url?.startsWith('/api/v1/nodes?') && req.url.includes('watch=true')) {
+      setTimeout(() => res.write(JSON.stringify({ type: 'MODIFIED', object: node(true) }) + '\n'), IDLE_MS + 1_000);
+      return;
+    }
+    if (req.url?.startsWith('/api/v1/nodes')) return void res.end(JSON.stringify({ apiVersion: 'v1', kind: 'NodeList', metadata: { resourceVersion: '2' }, items: [node(false)] }));
     res.end(req.url?.startsWith('/api/v1/nodes/') ? JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: req.url.split('/')[4] } }) : '{"major":"1","minor":"36"}');
   });
   server.on('secureConnection', (s: TLSSocket & { conn?: number }) => (s.conn = ++connections));
@@ -133,6 +141,17 @@ describe('kept-open connections', () => {
     await client.getRaw('/version');
     expect(connections).toBe(2);
   });
+});
+
+describe('a watch on a kept connection', () => {
+  it('outlives the idle timeout of kept connections while it waits for events', async () => {
+    const client = KubeClient.load({ kubeconfigPath: kubeconfig() });
+    await client.getRaw('/version');
+    const nodes = await waitForNodesReady(client, { minCount: 1, timeoutMs: IDLE_MS + 10_000 });
+    expect(nodes.map((n) => n.metadata?.name)).toEqual(['slow']);
+    // The list and the version call shared one connection; the watch holds its own.
+    expect(connections).toBeLessThanOrEqual(2);
+  }, 30_000);
 });
 
 describe('sharedAgent', () => {
