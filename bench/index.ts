@@ -132,6 +132,11 @@ function gradeNone(dir: string): void {
   const env = { GRADE_BASE: base };
   const r = compare(ROUNDS, () => timed(process.execPath, [CLI, 'grade', lab, '--roster', many, '--parallel', '8'], { env }), () => timed(process.execPath, [CLI, 'grade', lab, '--roster', one], { env }));
   ratioRow(`grade ${LEARNERS} learners vs 1 (--parallel 8; provider:none, real bash)`, r.a, r.b, '1 learner', 1.5);
+  // The same checks by hand, 8 learners at a time, one bash each: what the checks themselves cost.
+  const check = 'w="$GRADE_BASE/l$1"; [ "$(cat "$w/greeting.txt")" = hello ] && test -d "$w/logs" && test ! -e "$w/tmp"';
+  const byHand = (n: number) => () => timed('bash', ['-c', `seq ${n} | xargs -P 8 -I{} bash -c '${check}' _ {}`], { env });
+  const h = compare(ROUNDS, byHand(LEARNERS), byHand(1));
+  rows.push({ measure: `  the same checks by hand (bash, xargs -P 8), ${LEARNERS} vs 1`, kubelab: '', reference: `${ms(h.a)} vs ${ms(h.b)}`, ratio: `${(h.a / h.b).toFixed(2)}x`, goal: "reference: the checks' own cost" });
 }
 
 function gradeCluster(dir: string, kubeconfig: string): void {
