@@ -12,7 +12,7 @@
 // running cluster named `kubelab`, the lab's own); without one they say so and are skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -162,6 +162,24 @@ function gradeCluster(dir: string, kubeconfig: string): void {
   const ratio = h.a / h.b;
   rows.push({ measure: `  the same checks by hand (kubectl, xargs -P 8), ${LEARNERS} vs 1`, kubelab: '', reference: `${ms(h.a)} vs ${ms(h.b)}`, ratio: `${ratio.toFixed(2)}x`, goal: 'reference: the checks\' own cost' });
   notes.push(`grading ${LEARNERS} learners on the cluster: kubelab ${ms(r.a)}, the same checks by hand ${ms(h.a)} (${(r.a / h.a).toFixed(2)}x); one learner: ${ms(r.b)} against ${ms(h.b)} (kubelab's start and the Kubernetes client's load)`);
+  // The floor the checks themselves set: each learner's `sh` check runs its own kubectl, whose CPU
+  // every added learner pays on this machine's cores, whatever runs the checks.
+  const cpu = childCpuMs('kubectl get nodes -o name | wc -l', 10, { ...env, KUBECONFIG: kubeconfig });
+  const cores = availableParallelism();
+  const floor = r.b + ((LEARNERS - 1) * cpu) / cores;
+  notes.push(
+    `grading floor on the cluster: the lab's sh check (kubectl get nodes) uses ${cpu.toFixed(0)} ms of CPU per learner, so on ${cores} cores ${LEARNERS} learners take at least 1 learner + ${LEARNERS - 1} x ${cpu.toFixed(0)} ms / ${cores} = ${ms(floor)}: ${(floor / r.b).toFixed(2)}x before anything kubelab does per learner (the API server's CPU not counted)`,
+  );
+}
+
+/** CPU (user + system, ms) that `command`'s processes use per run, from bash's `times` over `reps` runs. */
+function childCpuMs(command: string, reps: number, env: NodeJS.ProcessEnv): number {
+  const r = spawnSync('bash', ['-c', `for i in $(seq ${reps}); do ${command}; done >/dev/null; times`], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  // `times` prints the shell's own user and system time, then its children's: 0m0.123s 0m0.045s.
+  const children = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
+  const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  if (r.status !== 0 || secs.length !== 2) throw new Error(`bench: could not measure the CPU of ${command}: ${(r.stdout ?? '') + (r.stderr ?? '')}`);
+  return ((secs[0]! + secs[1]!) * 1000) / reps;
 }
 
 /** The prepared cluster, if any: KUBELAB_BENCH_CLUSTER, else a running `kubelab` kind cluster. */

@@ -68,28 +68,46 @@ export async function readContext(kubeconfig: string, context: string | undefine
   return { config, context: contextIn(config, kubeconfig, context) };
 }
 
-/** Build the private kubeconfig text for one learner (pure apart from nothing: takes the parsed config). */
+/**
+ * YAML of what learners of one kubeconfig share (its header, each cluster, each user with its
+ * impersonation), made once per parsed kubeconfig: a grading writes a private file per learner,
+ * and YAML output was about 1 ms of each.
+ */
+const sharedParts = new WeakMap<RawConfig, Map<string, string>>();
+
+function part(config: RawConfig, key: string, make: () => Record<string, unknown>): string {
+  let parts = sharedParts.get(config);
+  if (!parts) sharedParts.set(config, (parts = new Map()));
+  let text = parts.get(key);
+  if (text === undefined) parts.set(key, (text = stringify(make())));
+  return text;
+}
+
+/**
+ * Build the private kubeconfig text for one learner from the parsed config (not changed after
+ * parsing). Top-level keys are made one by one: a block mapping's entries, written one after the
+ * other, are the same text as the whole mapping written at once.
+ */
 export function privateConfig(config: RawConfig, context: string, kubeconfigDir: string, as?: Impersonation): string {
   const ctx = config.contexts!.find((c) => c.name === context)!;
   const clusterName = ctx.context?.cluster;
   const userName = ctx.context?.user;
-  const cluster = config.clusters?.find((c) => c.name === clusterName);
-  const user = config.users?.find((u) => u.name === userName);
-  const userFields = absolutize(user?.user, USER_PATHS, kubeconfigDir);
-  if (as) {
-    userFields.as = as.user;
-    if (as.groups?.length) userFields['as-groups'] = as.groups;
-  }
-  const out = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    preferences: {},
-    clusters: cluster ? [{ name: cluster.name, cluster: absolutize(cluster.cluster, CLUSTER_PATHS, kubeconfigDir) }] : [],
-    users: [{ name: userName ?? 'kubelab-learner', user: userFields }],
-    contexts: [{ name: context, context: { ...ctx.context, user: userName ?? 'kubelab-learner' } }],
-    'current-context': context,
-  };
-  return stringify(out);
+  const head = part(config, 'head', () => ({ apiVersion: 'v1', kind: 'Config', preferences: {} }));
+  const clusters = part(config, JSON.stringify(['cluster', clusterName, kubeconfigDir]), () => {
+    const cluster = config.clusters?.find((c) => c.name === clusterName);
+    return { clusters: cluster ? [{ name: cluster.name, cluster: absolutize(cluster.cluster, CLUSTER_PATHS, kubeconfigDir) }] : [] };
+  });
+  const users = part(config, JSON.stringify(['user', userName, kubeconfigDir, as ?? null]), () => {
+    const user = config.users?.find((u) => u.name === userName);
+    const userFields = absolutize(user?.user, USER_PATHS, kubeconfigDir);
+    if (as) {
+      userFields.as = as.user;
+      if (as.groups?.length) userFields['as-groups'] = as.groups;
+    }
+    return { users: [{ name: userName ?? 'kubelab-learner', user: userFields }] };
+  });
+  const rest = stringify({ contexts: [{ name: context, context: { ...ctx.context, user: userName ?? 'kubelab-learner' } }], 'current-context': context });
+  return head + clusters + users + rest;
 }
 
 /** Write the learner's private kubeconfig (mode 0600) to `outPath`; returns the context used. */

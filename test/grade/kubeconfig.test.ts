@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { readContext, writePrivateKubeconfig } from '../../src/grade/kubeconfig.js';
+import { parse, stringify } from 'yaml';
+import { privateConfig, readContext, writePrivateKubeconfig } from '../../src/grade/kubeconfig.js';
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
@@ -61,5 +61,32 @@ describe('writePrivateKubeconfig', () => {
     await expect(readContext(join(dir, 'nope'), 'x')).rejects.toMatchObject({ code: 'no-kubeconfig' });
     await expect(readContext(file, 'carol')).rejects.toMatchObject({ code: 'no-such-context', hint: 'known contexts: alice, bob, broken' });
     await expect(writePrivateKubeconfig(file, 'broken', join(dir, 'p'))).rejects.toMatchObject({ code: 'no-such-cluster' });
+  });
+});
+
+describe('privateConfig', () => {
+  // Learners of one kubeconfig share its cluster and user parts, written once per parsed config.
+  const config = parse(KUBECONFIG.replace('- name: bob\n', '- name: carol\n  context: { cluster: c1, user: u1, namespace: carol }\n- name: bob\n'));
+
+  it('is one YAML document, the same text as the whole mapping written at once', () => {
+    for (const [context, as] of [['alice'], ['bob', { user: 'jane', groups: ['g1', 'g2'] }], ['carol']] as const) {
+      const text = privateConfig(config, context, '/course', as);
+      expect(stringify(parse(text))).toBe(text);
+      expect(Object.keys(parse(text))).toEqual(['apiVersion', 'kind', 'preferences', 'clusters', 'users', 'contexts', 'current-context']);
+    }
+  });
+
+  it('gives each learner their own context from the shared parts, and each --as its own user', () => {
+    const alice = parse(privateConfig(config, 'alice', '/course'));
+    const carol = parse(privateConfig(config, 'carol', '/course'));
+    const carolAs = parse(privateConfig(config, 'carol', '/course', { user: 'jane' }));
+    const elsewhere = parse(privateConfig(config, 'carol', '/other'));
+    expect([alice['current-context'], carol['current-context']]).toEqual(['alice', 'carol']);
+    expect(carol.contexts).toEqual([{ name: 'carol', context: { cluster: 'c1', user: 'u1', namespace: 'carol' } }]);
+    expect(carol.clusters).toEqual(alice.clusters);
+    expect(carol.users[0].user).toEqual({ 'client-certificate': '/course/certs/u1.crt', 'client-key': '/abs/u1.key' });
+    expect(carolAs.users[0].user).toEqual({ 'client-certificate': '/course/certs/u1.crt', 'client-key': '/abs/u1.key', as: 'jane' });
+    expect(elsewhere.clusters[0].cluster['certificate-authority']).toBe('/other/certs/ca.crt');
+    expect(parse(privateConfig(config, 'carol', '/course')).users[0].user.as).toBeUndefined();
   });
 });
