@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { privateConfig, readContext, writePrivateKubeconfig } from '../../src/grade/kubeconfig.js';
+import { type Impersonation, privateConfig, readContext, writePrivateKubeconfig } from '../../src/grade/kubeconfig.js';
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
@@ -69,7 +69,8 @@ describe('privateConfig', () => {
   const config = parse(KUBECONFIG.replace('- name: bob\n', '- name: carol\n  context: { cluster: c1, user: u1, namespace: carol }\n- name: bob\n'));
 
   it('is one YAML document, the same text as the whole mapping written at once', () => {
-    for (const [context, as] of [['alice'], ['bob', { user: 'jane', groups: ['g1', 'g2'] }], ['carol']] as const) {
+    const cases: [string, Impersonation?][] = [['alice'], ['bob', { user: 'jane', groups: ['g1', 'g2'] }], ['carol']];
+    for (const [context, as] of cases) {
       const text = privateConfig(config, context, '/course', as);
       expect(stringify(parse(text))).toBe(text);
       expect(Object.keys(parse(text))).toEqual(['apiVersion', 'kind', 'preferences', 'clusters', 'users', 'contexts', 'current-context']);
